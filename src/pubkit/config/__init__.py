@@ -1,0 +1,1 @@
+"""Configuration: YAML with source positions, and the manifest schema."""
