@@ -1,0 +1,307 @@
+"""One text -> an XHTML fragment, its notes, and what the whole-book checks need to know.
+
+Ids are made book-wide here so that sections can be split into documents (EPUB) or joined into
+one (PDF) without renaming: every anchor a text defines becomes ``<section id>--<local id>``, its
+notes ``<section id>--n<number>`` and their references ``<section id>--r<number>``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote
+
+from markdown_it.token import Token
+
+from ..diagnostics import Diagnostic, Location, did_you_mean, error, relative_path, warning
+from ..model import Asset, Note
+from ..texts import Text
+from .parser import parser_for
+
+EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][\w.:-]*)\}\s*$")
+UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+               ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
+
+
+@dataclass(frozen=True)
+class Link:
+    """An internal link, to be checked once the whole book is known."""
+
+    target: str  # a book-wide anchor id
+    written: str  # the href as the author wrote it, for messages
+    location: Location
+
+
+@dataclass(frozen=True)
+class Converted:
+    html: str
+    notes: tuple[Note, ...]
+    title: str | None  # plain text of a leading heading taken as the title
+    title_html: str | None
+    links: tuple[Link, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass
+class Library:
+    """What conversion needs to know about the whole book."""
+
+    root: Path  # files must stay inside it
+    text_ids: dict[Path, str]  # text file -> its section id in this book
+    assets: dict[Path, Asset] = field(default_factory=dict)  # images found so far, by source
+
+    def add_image(self, source: Path) -> Asset:
+        if source not in self.assets:
+            taken = {a.href for a in self.assets.values()}
+            href, n = f"images/{source.name}", 1
+            while href in taken:
+                n += 1
+                href = f"images/{source.stem}-{n}{source.suffix}"
+            self.assets[source] = Asset(source, href, IMAGE_TYPES[source.suffix.lower()])
+        return self.assets[source]
+
+
+def convert_text(text: Text, section_id: str, library: Library, lang: str) -> Converted:
+    md = parser_for(lang)
+    env: dict = {"section_id": section_id}
+    tokens = md.parse(text.body, env)
+    job = _Job(text, section_id, library)
+
+    title, title_html = _take_title(tokens, text, md, env)
+    notes_at = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
+    body, note_tokens = tokens[:notes_at], tokens[notes_at:]
+    _shift_headings(body)
+    job.walk(body)
+    job.walk(note_tokens)
+    job.unused_notes(env)
+
+    html = md.renderer.render(body, md.options, env)
+    notes = tuple(_notes(note_tokens, md, env, section_id))
+    return Converted(html, notes, title, title_html, tuple(job.links), tuple(job.diagnostics))
+
+
+def slugify(words: str) -> str:
+    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_words.lower()).strip("-")
+
+
+def plain_text(inline: Token) -> str:
+    return "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline")).strip()
+
+
+def _take_title(tokens: list[Token], text: Text, md, env: dict) -> tuple[str | None, str | None]:
+    """A text that opens with a heading is titled by it, unless its front matter says otherwise."""
+    if len(tokens) < 3 or tokens[0].type != "heading_open":
+        return None, None
+    inline = tokens[1]
+    _strip_explicit_id(inline)
+    words = plain_text(inline)
+    if text.title and _norm(words) != _norm(text.title):
+        return None, None
+    del tokens[:3]
+    return words, md.renderer.renderInline(inline.children, md.options, env)
+
+
+def _norm(words: str) -> str:
+    return re.sub(r"[\W_]+", " ", words).strip().casefold()
+
+
+def _strip_explicit_id(inline: Token) -> str | None:
+    children = inline.children or []
+    if not children or children[-1].type != "text":
+        return None
+    match = EXPLICIT_ID.search(children[-1].content)
+    if not match:
+        return None
+    children[-1].content = children[-1].content[: match.start()]
+    inline.content = EXPLICIT_ID.sub("", inline.content)
+    return match.group(1)
+
+
+def _shift_headings(tokens: list[Token]) -> None:
+    """Headings inside a text nest under the chapter's own h1, whatever level the author used."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    if not levels:
+        return
+    shift = 2 - min(levels)
+    for t in tokens:
+        if t.type in ("heading_open", "heading_close"):
+            t.tag = f"h{min(6, int(t.tag[1]) + shift)}"
+
+
+class _Job:
+    """The per-text token walk: ids, links, images, figures, and what to report."""
+
+    def __init__(self, text: Text, section_id: str, library: Library):
+        self.text = text
+        self.section_id = section_id
+        self.library = library
+        self.links: list[Link] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.local_ids: set[str] = set()
+        self.lines = text.body.splitlines()
+
+    def at(self, token: Token | None, needle: str = "") -> Location:
+        """The token's first line, or the exact line and column of ``needle`` within its lines."""
+        if token is None or not token.map:
+            return Location(self.text.file)
+        first, last = token.map
+        if needle:
+            for n, line in enumerate(self.lines[first:last], start=first):
+                col = line.find(needle)
+                if col >= 0:
+                    return Location(self.text.file, n + self.text.body_line, col + 1)
+        return Location(self.text.file, first + self.text.body_line)
+
+    def walk(self, tokens: list[Token]) -> None:
+        for i, token in enumerate(tokens):
+            if token.type == "heading_open":
+                self.heading_id(token, tokens[i + 1])
+            elif token.type == "html_block" and not token.content.lstrip().startswith("<!--"):
+                self.raw_html(token.content, token)
+            elif token.type == "inline":
+                self.inline(token)
+                if tokens[i - 1].type == "paragraph_open" and _lone_image(token):
+                    _make_figure(tokens[i - 1], token, tokens[i + 1])
+
+    def heading_id(self, opening: Token, inline: Token) -> None:
+        local = _strip_explicit_id(inline) or slugify(plain_text(inline)) or "section"
+        unique, n = local, 1
+        while unique in self.local_ids:
+            n += 1
+            unique = f"{local}-{n}"
+        self.local_ids.add(unique)
+        opening.attrSet("id", f"{self.section_id}--{unique}")
+
+    def inline(self, parent: Token) -> None:
+        children = parent.children or []
+        drop: list[int] = []
+        for i, child in enumerate(children):
+            if child.type == "link_open" and not self.link(child, parent):
+                drop.append(i)
+            elif child.type == "image":
+                self.image(child, parent)
+            elif child.type == "html_inline" and not child.content.startswith("<!--"):
+                self.raw_html(child.content, parent)
+            elif child.type == "text":
+                for match in UNDEFINED_NOTE.finditer(child.content):
+                    self.diagnostics.append(error(
+                        "X203", f"footnote reference '[^{match[1]}]' has no definition; "
+                                f"expected a line '[^{match[1]}]: ...' in this text", self.at(parent, match[0])))
+        for i in reversed(drop):
+            _unlink(children, i)
+
+    def link(self, token: Token, parent: Token) -> bool:
+        """Rewrite an internal link to its book-wide anchor; False drops the link, keeping its words."""
+        href = token.attrGet("href") or ""
+        if not href or SCHEME.match(href):
+            return True
+        path, _, fragment = unquote(href).partition("#")
+        if not path:
+            target = f"{self.section_id}--{fragment}"
+        else:
+            file = (self.text.path.parent / path).resolve()
+            section = self.library.text_ids.get(file)
+            if section is None:
+                what = "a text that is not in this book" if file.suffix == ".md" else "a file that is not a text"
+                self.diagnostics.append(warning(
+                    "X202", f"link to '{path}' leads to {what}; the link is removed, its words are kept",
+                    self.at(parent, f"]({path}")))
+                return False
+            target = f"{section}--{fragment}" if fragment else section
+        token.attrSet("href", f"#{target}")
+        written = unquote(href)
+        self.links.append(Link(target, written, self.at(parent, f"]({written}")))
+        return True
+
+    def image(self, token: Token, parent: Token) -> None:
+        src = unquote(token.attrGet("src") or "")
+        where = self.at(parent, f"]({src}")
+        if not token.children and not token.content:
+            self.diagnostics.append(warning(
+                "X205", f"image '{src}' has no alt text; expected ![what it shows]({src}) for readers who cannot see it", where))
+        if SCHEME.match(src):
+            self.diagnostics.append(error(
+                "X204", f"image '{src[:60]}' is not a file in the project; remote and inline images are not allowed, "
+                        "save it beside the text", where))
+            return
+        file = (self.text.path.parent / src).resolve()
+        if not file.is_relative_to(self.library.root):
+            self.diagnostics.append(error("X204", f"image '{src}' is outside the manifest's folder", where))
+        elif not file.is_file():
+            siblings = [p.name for p in file.parent.glob("*")] if file.parent.is_dir() else []
+            self.diagnostics.append(error(
+                "X204", f"image '{src}' does not exist{did_you_mean(file.name, siblings)}", where))
+        elif file.suffix.lower() not in IMAGE_TYPES:
+            self.diagnostics.append(error(
+                "X204", f"image '{src}' has type '{file.suffix}'; expected one of {', '.join(IMAGE_TYPES)}", where))
+        else:
+            token.attrSet("src", self.library.add_image(file).href)
+
+    def raw_html(self, content: str, token: Token) -> None:
+        snippet = content.strip().splitlines()[0][:50]
+        self.diagnostics.append(warning(
+            "X206", f"raw HTML '{snippet}' is not allowed in texts; it is shown as typed. "
+                    "Use Markdown, or a ::: container for special blocks", self.at(token, snippet)))
+
+    def unused_notes(self, env: dict) -> None:
+        refs = env.get("footnotes", {}).get("refs", {})
+        for label, note_id in refs.items():
+            if note_id == -1:
+                name = label[1:]
+                line = next((n for n, text in enumerate(self.lines) if text.lstrip().startswith(f"[^{name}]:")), None)
+                where = Location(self.text.file, line + self.text.body_line, 1) if line is not None else Location(self.text.file)
+                self.diagnostics.append(warning("X207", f"footnote '[^{name}]' is defined but never referenced", where))
+
+
+def _lone_image(inline: Token) -> bool:
+    children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
+    return len(children) == 1 and children[0].type == "image"
+
+
+def _make_figure(opening: Token, inline: Token, closing: Token) -> None:
+    image = next(c for c in inline.children if c.type == "image")
+    caption = image.attrGet("title")
+    if caption:
+        image.attrs.pop("title", None)
+    opening.type, opening.tag = "figure_open", "figure"
+    closing.type, closing.tag = "figure_close", "figure"
+    closing.meta = {"caption": caption}
+
+
+def _unlink(children: list[Token], start: int) -> None:
+    depth = 0
+    for end in range(start, len(children)):
+        if children[end].type == "link_open":
+            depth += 1
+        elif children[end].type == "link_close":
+            depth -= 1
+            if depth == 0:
+                del children[end]
+                break
+    del children[start]
+
+
+def _notes(tokens: list[Token], md, env: dict, section_id: str):
+    """Each footnote_open ... footnote_close group becomes a Note with a backlink to its call."""
+    start = None
+    for i, token in enumerate(tokens):
+        if token.type == "footnote_open":
+            start = i
+        elif token.type == "footnote_close" and start is not None:
+            number = tokens[start].meta["id"] + 1
+            inner = [t for t in tokens[start + 1 : i] if t.type != "footnote_anchor"]
+            html = md.renderer.render(inner, md.options, env).strip()
+            ref_id = f"{section_id}--r{number}"
+            back = f' <a href="#{ref_id}" class="backlink" role="doc-backlink" title="Back to the text">↑</a>'
+            if html.endswith("</p>"):
+                html = html[: -len("</p>")] + back + "</p>"
+            else:
+                html += f"\n<p>{back.strip()}</p>"
+            yield Note(f"{section_id}--n{number}", ref_id, number, html)
+            start = None

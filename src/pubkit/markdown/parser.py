@@ -1,0 +1,54 @@
+"""The Markdown dialect: CommonMark + tables, footnotes, definition lists, smart typography, containers."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from . import blocks
+
+# Curly quotes per language: primary open/close, secondary open/close (markdown-it's order).
+# French uses guillemets with a narrow no-break space inside.
+QUOTES: dict[str, str | list[str]] = {
+    "en": "“”‘’",
+    "fr": ["«\u202f", "\u202f»", "“", "”"],
+    "de": "„“‚‘",
+    "ru": "«»„“",
+    "uk": "«»„“",
+    "pl": "„”‚’",
+    "es": "«»“”",
+    "it": "«»“”",
+    "pt": "«»“”",
+    "nl": "“”‘’",
+    "sv": "””’’",
+}
+
+
+def quotes_for(lang: str) -> str | list[str]:
+    return QUOTES.get(lang.split("-")[0].lower(), QUOTES["en"])
+
+
+@lru_cache(maxsize=None)
+def parser_for(lang: str) -> MarkdownIt:
+    """A parser whose smart quotes follow ``lang``; built once per language."""
+    from .render import XhtmlRenderer
+
+    md = MarkdownIt(
+        "commonmark",
+        # html=True so that raw HTML is *seen* (and reported), never passed through: see render.py
+        {"typographer": True, "xhtmlOut": True, "html": True, "quotes": quotes_for(lang)},
+        renderer_cls=XhtmlRenderer,
+    )
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(footnote_plugin).use(deflist_plugin)
+    # the footnote plugin installs its own render rules; ours (book-wide ids, EPUB semantics) win
+    for name in ("footnote_ref", "footnote_anchor"):
+        md.add_render_rule(name, getattr(XhtmlRenderer, name))
+    for name in blocks.CONTAINERS:
+        md.use(container_plugin, name=name, render=blocks.render_container)
+    md.core.ruler.push("verse_lines", blocks.verse_lines)
+    return md

@@ -1,0 +1,43 @@
+"""The XHTML renderer: markdown-it's HTML renderer, made safe and book-aware.
+
+Raw HTML policy: texts may not carry raw HTML into a book. An HTML comment is dropped (editors
+use them for notes to each other); any other tag is shown escaped, as the words the author typed,
+and reported as a warning (X206) so it is fixed at the source. Nothing is lost, nothing is passed
+through, and no script or remote resource can reach an EPUB this way.
+"""
+
+from __future__ import annotations
+
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+
+
+class XhtmlRenderer(RendererHTML):
+    def footnote_ref(self, tokens, idx, options, env):
+        meta = tokens[idx].meta
+        prefix = env["section_id"]
+        number = meta["id"] + 1
+        ref_id = f"{prefix}--r{number}" + (f"-{meta['subId']}" if meta.get("subId") else "")
+        return (f'<a href="#{prefix}--n{number}" id="{ref_id}" class="noteref" '
+                f'epub:type="noteref" role="doc-noteref">{number}</a>')
+
+    def footnote_anchor(self, tokens, idx, options, env):
+        return ""  # the backlink is added by convert.py, outside the note's own markup
+
+    def html_block(self, tokens, idx, options, env):
+        content = tokens[idx].content
+        if content.lstrip().startswith("<!--"):
+            return ""
+        return f"<p>{escapeHtml(content.strip())}</p>\n"
+
+    def html_inline(self, tokens, idx, options, env):
+        content = tokens[idx].content
+        return "" if content.startswith("<!--") else escapeHtml(content)
+
+    def figure_open(self, tokens, idx, options, env):
+        return '<figure class="figure">\n'
+
+    def figure_close(self, tokens, idx, options, env):
+        caption = tokens[idx].meta.get("caption")
+        figcaption = f"<figcaption>{escapeHtml(caption)}</figcaption>\n" if caption else ""
+        return f"{figcaption}</figure>\n"

@@ -1,0 +1,159 @@
+"""The book as data: frozen dataclasses handed from stage to stage. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Location
+from .roles import ROLES, Role
+
+
+@dataclass(frozen=True)
+class Creator:
+    name: str
+    role: str  # MARC relator code: aut, edt, trl, aui, ...
+    file_as: str | None = None
+
+
+@dataclass(frozen=True)
+class Accessibility:
+    summary: str | None = None
+    conforms_to: str | None = None  # e.g. "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+    certified_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    subtitle: str | None
+    creators: tuple[Creator, ...]
+    language: str
+    publisher: str | None
+    date: dt.date
+    isbn_epub: str | None
+    isbn_print: str | None
+    description: str | None
+    subjects: tuple[str, ...]
+    rights: str | None
+    edition: str | None
+    accessibility: Accessibility
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.creators if c.role == "aut")
+
+
+# --- the manifest: what the editor asked for ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One section the manifest asks for: a generated page, a text, or inline words."""
+
+    role: str
+    location: Location
+    text: Path | None = None  # a text file (resolved, absolute)
+    inline: str | None = None  # words written in the manifest (dedication, epigraph)
+    title: str | None = None  # overrides the text's own
+    subtitle: str | None = None
+
+
+@dataclass(frozen=True)
+class PartEntry:
+    title: str
+    chapters: tuple[Entry, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Manifest:
+    file: Path
+    slug: str
+    root: Path  # the manifest's folder: every path in it is relative to this and stays inside it
+    metadata: Metadata
+    theme: str
+    cover: Path | None
+    front: tuple[Entry, ...]
+    body: tuple[Entry | PartEntry, ...]
+    back: tuple[Entry, ...]
+    epub_notes: str  # "endnotes" | "footnotes"
+
+
+# --- the assembled book -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str  # the note's anchor
+    ref_id: str  # the anchor of its (first) reference, for the backlink
+    number: int
+    html: str  # the note's body, backlink included
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file copied into the outputs as it is (images)."""
+
+    source: Path
+    href: str  # path inside the publication, e.g. "images/map.png"
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    role: str
+    matter: str  # "front" | "body" | "back"
+    title: str  # plain text, for navigation and <title>
+    title_html: str  # inline markup allowed, for the heading
+    html: str = ""  # the converted text (empty for generated pages)
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()  # the text's authors, when they differ from the book's
+    translator: str | None = None
+    source: str | None = None  # where the text first appeared
+    source_date: str | None = None  # when it first appeared
+    lang: str | None = None  # when it differs from the book's
+    notes: tuple[Note, ...] = ()
+    part: str | None = None  # id of the part a chapter belongs to
+    number: int | None = None  # chapter number in reading order
+    file: str | None = None  # the source text, for messages
+
+    @property
+    def info(self) -> Role:
+        return ROLES[self.role]
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    title: str
+    target: str  # section id
+    children: tuple["TocEntry", ...] = ()
+
+
+@dataclass(frozen=True)
+class Book:
+    slug: str
+    metadata: Metadata
+    identifier: str  # urn:isbn:... or urn:uuid:...
+    modified: dt.datetime  # UTC
+    theme: str
+    sections: tuple[Section, ...]  # reading order, parts included as their own sections
+    toc: tuple[TocEntry, ...]
+    notes_mode: str  # "endnotes" | "footnotes"
+    assets: tuple[Asset, ...]
+    cover: Asset | None
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)
+
+    @property
+    def noted_sections(self) -> tuple[Section, ...]:
+        """Sections with notes, in reading order (the endnotes section groups by these)."""
+        return tuple(s for s in self.sections if s.notes)
+
+    @property
+    def first_printings(self) -> tuple[Section, ...]:
+        """Texts that say where they first appeared (for the copyright page)."""
+        return tuple(s for s in self.sections if s.source or s.source_date)
