@@ -1,0 +1,224 @@
+"""Manifest + texts -> Book: section ids, titles, conversion, notes placement, TOC.
+
+Everything that needs the whole book happens here, before anything is rendered: ids are assigned
+for all sections first (so a text can link to one that comes later), then every text is converted,
+then links are checked against every anchor in the book.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import uuid
+from pathlib import Path
+from typing import Callable, Iterator
+
+from stdnum import isbn as stdisbn
+
+from . import xrefs
+from .diagnostics import Diagnostic, error
+from .markdown.convert import Converted, Library, convert_text, slugify
+from .markdown.parser import parser_for
+from .model import Book, Entry, Manifest, PartEntry, Section, TocEntry
+from .roles import ROLES, Source
+from .texts import Text
+
+ReadText = Callable[[Path], tuple[Text | None, list[Diagnostic]]]
+
+# A namespace for identifiers of books without an EPUB ISBN (uuid5 of title and authors).
+PUBKIT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://pubkit.invalid/book")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Slot:
+    """A section to be: its place in the book and the entry that asks for it."""
+
+    id: str
+    entry: Entry
+    matter: str
+    part: str | None = None
+    part_title: str | None = None  # set on the slot that *is* a part title page
+    part_number: int | None = None
+
+
+def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime) -> tuple[Book | None, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    slots = list(_slots(manifest))
+    library = Library(manifest.root, {s.entry.text: s.id for s in slots if s.entry.text and not s.part_title})
+
+    # Read and convert every text; errors in one text do not hide those in the next.
+    sections: list[Section] = []
+    links = []
+    chapter_number = 0
+    for slot in slots:
+        if slot.entry.role == "chapter":
+            chapter_number += 1
+        section, converted, problems = _section(slot, manifest, library, read_text)
+        diagnostics.extend(problems)
+        if section is None:
+            continue
+        if slot.entry.role == "chapter":
+            section = dataclasses.replace(section, number=chapter_number)
+        elif slot.part_title is not None:
+            section = dataclasses.replace(section, number=slot.part_number)
+        sections.append(section)
+        if converted:
+            links.extend(converted.links)
+    if any(d.severity.value == "error" for d in diagnostics):
+        return None, diagnostics
+
+    sections = _place_notes(sections, manifest.epub_notes)
+    diagnostics.extend(xrefs.check_links(sections, links))
+
+    cover = library.add_image(manifest.cover) if manifest.cover else None
+    book = Book(
+        slug=manifest.slug,
+        metadata=manifest.metadata,
+        identifier=_identifier(manifest),
+        modified=modified,
+        theme=manifest.theme,
+        sections=tuple(sections),
+        toc=_toc(sections),
+        notes_mode=manifest.epub_notes,
+        assets=tuple(a for a in library.assets.values() if a is not cover),
+        cover=cover,
+    )
+    return book, diagnostics
+
+
+# --- ids and order -----------------------------------------------------------------------------
+
+
+def _slots(manifest: Manifest) -> Iterator[_Slot]:
+    taken: set[str] = set()
+
+    def unique(base: str) -> str:
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        taken.add(candidate)
+        return candidate
+
+    def text_id(entry: Entry) -> str:
+        if entry.text is None:
+            return unique(entry.role)
+        # '02-october.md' -> 'october': ordering prefixes say nothing about the text
+        slug = slugify(entry.text.stem)
+        named = re.sub(r"^[\d-]+", "", slug)
+        return unique(named if named[:1].isalpha() else f"{entry.role}-{slug}".rstrip("-"))
+
+    for entry in manifest.front:
+        yield _Slot(text_id(entry), entry, "front")
+    part_number = 0
+    for item in manifest.body:
+        if isinstance(item, PartEntry):
+            part_number += 1
+            part_id = unique(f"part-{part_number}")
+            yield _Slot(part_id, Entry("part", item.location), "body", part_title=item.title, part_number=part_number)
+            for chapter in item.chapters:
+                yield _Slot(text_id(chapter), chapter, "body", part=part_id)
+        else:
+            yield _Slot(text_id(item), item, "body")
+    for entry in manifest.back:
+        yield _Slot(text_id(entry), entry, "back")
+
+
+# --- one section ---------------------------------------------------------------------------------
+
+
+def _section(slot: _Slot, manifest: Manifest, library: Library, read_text: ReadText):
+    entry, role = slot.entry, ROLES[slot.entry.role]
+    base = dict(id=slot.id, role=entry.role, matter=slot.matter, part=slot.part)
+    if slot.part_title is not None:
+        return Section(title=slot.part_title, title_html=_escape(slot.part_title), **base), None, []
+    if entry.text is None and entry.inline is None:
+        return Section(title=role.heading, title_html=_escape(role.heading), **base), None, []
+
+    lang = manifest.metadata.language
+    if entry.inline is not None:
+        text = Text(manifest.file, str(entry.location.file), entry.inline, entry.location.line or 1)
+    else:
+        text, problems = read_text(entry.text)
+        if text is None:
+            return None, None, problems
+    if entry.role == "epigraph" and "::: epigraph" not in text.body:
+        # an epigraph is one container, so that its '— Author' line is styled as the attribution
+        text = dataclasses.replace(text, body=f"::: epigraph\n{text.body.strip()}\n:::\n", body_line=text.body_line - 1)
+    converted = convert_text(text, slot.id, library, text.lang or lang)
+
+    title = entry.title or text.title or converted.title
+    if title is None:
+        title = role.heading if role.source is not Source.TEXT or entry.role != "chapter" else _from_file_name(entry.text)
+    title_html = converted.title_html if (converted.title and not entry.title and _same(converted.title, title)) else _escape(title)
+    book_authors = set(manifest.metadata.authors)
+    section = Section(
+        title=title,
+        title_html=title_html,
+        html=converted.html,
+        subtitle=entry.subtitle or text.subtitle,
+        authors=text.authors if text.authors and set(text.authors) != book_authors else (),
+        translator=text.translator,
+        source=text.source,
+        source_date=text.date if text.source else None,
+        lang=text.lang if text.lang and text.lang != lang else None,
+        notes=converted.notes,
+        file=text.file,
+        **base,
+    )
+    return section, converted, list(converted.diagnostics)
+
+
+def _from_file_name(path: Path) -> str:
+    words = re.sub(r"^[\d\W_]+", "", path.stem).replace("-", " ").replace("_", " ").strip()
+    return words.capitalize() or path.stem
+
+
+def _same(a: str, b: str) -> bool:
+    return re.sub(r"\W+", "", a).casefold() == re.sub(r"\W+", "", b).casefold()
+
+
+def _escape(words: str) -> str:
+    return words.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- notes, TOC, identifier --------------------------------------------------------------------
+
+
+def _place_notes(sections: list[Section], mode: str) -> list[Section]:
+    """Endnotes need one notes section (added before the colophon if the editor gave none);
+    footnotes stay in their chapters, so a `notes` entry has nothing to show and is left out."""
+    has_notes = any(s.notes for s in sections)
+    notes = [s for s in sections if s.role == "notes"]
+    if mode == "footnotes" or not has_notes:
+        return [s for s in sections if s.role != "notes"]
+    if notes:
+        return sections
+    generated = Section(id="notes" if all(s.id != "notes" for s in sections) else "endnotes",
+                        role="notes", matter="back", title=ROLES["notes"].heading, title_html=ROLES["notes"].heading)
+    at = next((i for i, s in enumerate(sections) if s.role == "colophon"), len(sections))
+    return sections[:at] + [generated] + sections[at:]
+
+
+def _toc(sections: list[Section]) -> tuple[TocEntry, ...]:
+    entries: list[TocEntry] = []
+    for section in sections:
+        if not section.info.in_toc:
+            continue
+        entry = TocEntry(section.title, section.id)
+        if section.part and entries and entries[-1].target == section.part:
+            parent = entries[-1]
+            entries[-1] = dataclasses.replace(parent, children=parent.children + (entry,))
+        else:
+            entries.append(entry)
+    return tuple(entries)
+
+
+def _identifier(manifest: Manifest) -> str:
+    """The EPUB ISBN, else a UUID derived from title and authors: stable across rebuilds and edits."""
+    meta = manifest.metadata
+    if meta.isbn_epub:
+        return f"urn:isbn:{stdisbn.compact(meta.isbn_epub)}"
+    seed = "\n".join([meta.title, *meta.authors])
+    return f"urn:uuid:{uuid.uuid5(PUBKIT_NAMESPACE, seed)}"

@@ -1,0 +1,125 @@
+"""The pipeline in one function: load -> assemble -> render -> write -> check.
+
+Every stage hands the next a frozen object and reports problems as diagnostics. Nothing is written
+for a book with errors, and outputs are replaced atomically, so a failed build leaves the previous
+good files where they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assemble import assemble_book
+from .checks.epubcheck import run_epubcheck
+from .config.manifest import load_manifest
+from .diagnostics import Diagnostic, Diagnostics, Location, Severity, error, relative_path
+from .render import EPUB, Format, render_book
+from .texts import Text, read_text
+from .theming import load_theme, theme_search_path
+from .writers.epub import epub_bytes
+from .writers.files import write_atomically
+
+FORMATS: dict[str, Format] = {"epub": EPUB}
+
+
+@dataclass(frozen=True)
+class Artifact:
+    slug: str
+    format: str
+    path: Path
+    seconds: float
+
+
+@dataclass
+class BuildOptions:
+    out_dir: Path = Path("build")
+    formats: tuple[str, ...] = ("epub",)
+    strict: bool = False  # warnings fail the book
+    epubcheck: bool = False  # validate each EPUB after writing it
+
+
+@dataclass
+class TextLibrary:
+    """Texts read once per run, whichever books share them."""
+
+    cache: dict[Path, tuple[Text | None, list[Diagnostic]]] = field(default_factory=dict)
+    reported: set[Path] = field(default_factory=set)
+
+    def read(self, path: Path) -> tuple[Text | None, list[Diagnostic]]:
+        if path not in self.cache:
+            self.cache[path] = read_text(path)
+        text, problems = self.cache[path]
+        if path in self.reported:
+            return text, []  # a broken shared text is reported once, not once per book
+        self.reported.add(path)
+        return text, problems
+
+
+def build_book(manifest_path: Path, options: BuildOptions, sink: Diagnostics, library: TextLibrary) -> list[Artifact]:
+    started = time.perf_counter()
+    found_before = len(sink)
+
+    def failed() -> bool:
+        new = list(sink)[found_before:]
+        return any(d.severity is Severity.ERROR or (options.strict and d.severity is Severity.WARNING) for d in new)
+
+    # 1. Load the manifest: its shape, then its files.
+    manifest, problems = load_manifest(manifest_path)
+    sink.extend(problems)
+    if manifest is None:
+        return []
+
+    # 2. Find the theme.
+    theme, problems = load_theme(manifest.theme, theme_search_path(manifest.root), Location(relative_path(manifest_path)))
+    sink.extend(problems)
+    if theme is None:
+        return []
+
+    # 3. Assemble the whole book: texts, ids, notes, TOC, links.
+    book, problems = assemble_book(manifest, library.read, _modified(manifest.metadata.date))
+    sink.extend(problems)
+    if book is None or failed():
+        return []
+
+    # 4. Render and write each format; 5. check what was written.
+    artifacts = []
+    for name in options.formats:
+        rendered, problems = render_book(book, theme, FORMATS[name])
+        sink.extend(problems)
+        if rendered is None or failed():
+            return artifacts
+        target = options.out_dir / book.slug / f"{book.slug}.{name}"
+        write_atomically(target, epub_bytes(rendered))
+        artifacts.append(Artifact(book.slug, name, target, time.perf_counter() - started))
+        if options.epubcheck:
+            problems, _ = run_epubcheck(target)
+            sink.extend(problems)
+    return artifacts
+
+
+def find_manifests(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if p.is_file()) + sorted(p for p in folder.glob("*.yml") if p.is_file())
+
+
+def build(manifests: list[Path], options: BuildOptions) -> tuple[list[Artifact], Diagnostics]:
+    sink = Diagnostics()
+    library = TextLibrary()
+    artifacts: list[Artifact] = []
+    for path in manifests:
+        if not path.is_file():
+            sink.add(error("M000", f"manifest '{path}' does not exist", Location(str(path))))
+            continue
+        artifacts += build_book(path, options, sink, library)
+    return artifacts, sink
+
+
+def _modified(date: dt.date) -> dt.datetime:
+    """Reproducible builds: SOURCE_DATE_EPOCH when set, else the book's own date (midnight UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)

@@ -1,0 +1,192 @@
+"""Book + Theme + Format -> Rendered: whole XHTML documents, stylesheets, fonts and images.
+
+The format declares how the book is cut into documents; templates and stylesheets do the rest.
+Links are written as ``#anchor`` everywhere; once every document exists, a link whose anchor lives
+in another document is pointed there (``chapter-2.xhtml#anchor``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+import jinja2
+
+from . import fonts as fontlib
+from .diagnostics import Diagnostic, Location, error, warning
+from .model import Book, Section, TocEntry
+from .roles import ROLES
+from .theming import Theme
+
+
+@dataclass(frozen=True)
+class Format:
+    """What differs between outputs, declared once rather than tested for everywhere."""
+
+    name: str
+    split: bool  # one document per section (EPUB) or one for the book (PDF, later)
+    stylesheets: str  # which of the theme's stylesheet lists to use
+    subset_fonts: bool
+
+
+EPUB = Format("epub", split=True, stylesheets="epub", subset_fonts=True)
+
+
+@dataclass(frozen=True)
+class Document:
+    href: str
+    id: str
+    title: str
+    xhtml: str
+    in_spine: bool = True
+    properties: tuple[str, ...] = ()  # EPUB manifest properties: nav, svg, ...
+
+
+@dataclass(frozen=True)
+class Resource:
+    href: str
+    media_type: str
+    data: bytes
+    properties: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NavPoint:
+    title: str
+    href: str
+    children: tuple["NavPoint", ...] = ()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    book: Book
+    documents: tuple[Document, ...]  # reading order; nav included, spine or not
+    resources: tuple[Resource, ...]
+    toc: tuple[NavPoint, ...]
+
+
+HREF = re.compile(r'href="#([^"]+)"')
+ID_ATTR = re.compile(r'\sid="([^"]+)"')
+NAV_HREF = "nav.xhtml"
+
+
+def render_book(book: Book, theme: Theme, fmt: Format) -> tuple[Rendered | None, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    stylesheets = [("css/fonts.css", _font_faces(theme))] if theme.fonts else []
+    stylesheets += [(f"css/{p.name}", p.read_text(encoding="utf-8")) for p in theme.stylesheet_paths(fmt.stylesheets)]
+    common = dict(book=book, meta=book.metadata, options=theme.options, roles=ROLES,
+                  stylesheets=[href for href, _ in stylesheets])
+    landmarks = _landmarks(book)
+
+    documents: list[Document] = []
+    try:
+        if book.cover:
+            page = theme.environment.get_template("cover.html").render(title="Cover", **common)
+            documents.append(Document("cover.xhtml", "cover", "Cover", page))
+        has_contents = any(s.role == "contents" for s in book.sections)
+        for section in book.sections:
+            if section.role == "contents":
+                documents.append(_nav(theme, common, book, landmarks, in_spine=True))
+                continue
+            template = theme.environment.select_template([f"sections/{section.role}.html", "section.html"])
+            page = template.render(section=section, title=section.title, **common)
+            documents.append(Document(f"{section.id}.xhtml", section.id, section.title, page))
+        if not has_contents:
+            documents.append(_nav(theme, common, book, landmarks, in_spine=False))
+    except jinja2.TemplateError as exc:
+        where = Location(getattr(exc, "filename", None) or getattr(exc, "name", None) or f"theme {theme.name}", getattr(exc, "lineno", None))
+        return None, [error("H010", f"template error: {exc.message}", where)]
+
+    documents = _point_links(documents)
+    resources = [Resource(href, "text/css", css.encode("utf-8")) for href, css in stylesheets]
+    resources += [Resource(a.href, a.media_type, a.source.read_bytes()) for a in book.assets]
+    if book.cover:
+        resources.append(Resource(book.cover.href, book.cover.media_type, book.cover.source.read_bytes(), ("cover-image",)))
+    if theme.fonts:
+        chars = fontlib.characters([d.xhtml for d in documents])
+        problems += _missing_glyphs(book, theme)
+        for font in theme.fonts:
+            data = fontlib.subset_font(font.path, chars) if fmt.subset_fonts else font.path.read_bytes()
+            resources.append(Resource(f"fonts/{font.path.name}", font.media_type, data))
+    toc = tuple(_nav_points(book.toc, {d.id: d.href for d in documents}))
+    return Rendered(book, tuple(documents), tuple(resources), toc), problems
+
+
+def _nav(theme: Theme, common: dict, book: Book, landmarks, in_spine: bool) -> Document:
+    page = theme.environment.get_template("nav.html").render(
+        title=ROLES["contents"].heading, toc=book.toc, landmarks=landmarks, **common)
+    return Document(NAV_HREF, "contents", ROLES["contents"].heading, page, in_spine, ("nav",))
+
+
+def _landmarks(book: Book) -> list[tuple[str, str, str]]:
+    """(epub:type, label, target id) for the nav's landmarks list."""
+    marks = []
+    if book.cover:
+        marks.append(("cover", "Cover", "cover"))
+    for role, label in (("titlepage", "Title Page"),):
+        if any(s.role == role for s in book.sections):
+            marks.append((ROLES[role].epub_type, label, role))
+    marks.append(("toc", "Table of Contents", "toc"))
+    first_body = next((s for s in book.sections if s.matter == "body"), None)
+    if first_body:
+        marks.append(("bodymatter", "Start of Content", first_body.id))
+    for section in book.sections:
+        if section.role in ("notes", "glossary", "bibliography"):
+            marks.append((section.info.epub_type, section.title, section.id))
+    return marks
+
+
+def _point_links(documents: list[Document]) -> list[Document]:
+    """'#anchor' -> 'doc.xhtml#anchor' where the anchor lives in another document."""
+    home: dict[str, str] = {}
+    for doc in documents:
+        for anchor in ID_ATTR.findall(doc.xhtml):
+            home.setdefault(anchor, doc.href)
+        home.setdefault(doc.id, doc.href)
+
+    def point(doc: Document):
+        def replace(match: re.Match) -> str:
+            anchor = match.group(1)
+            target = home.get(anchor, doc.href)
+            if target == doc.href:
+                return match.group(0)
+            return f'href="{target}"' if anchor == _doc_id(documents, target) else f'href="{target}#{anchor}"'
+        return Document(doc.href, doc.id, doc.title, HREF.sub(replace, doc.xhtml), doc.in_spine, doc.properties)
+
+    return [point(doc) for doc in documents]
+
+
+def _doc_id(documents: list[Document], href: str) -> str:
+    return next(d.id for d in documents if d.href == href)
+
+
+def _nav_points(entries: Iterable[TocEntry], hrefs: dict[str, str]):
+    for entry in entries:
+        yield NavPoint(entry.title, hrefs[entry.target], tuple(_nav_points(entry.children, hrefs)))
+
+
+def _font_faces(theme: Theme) -> str:
+    rules = []
+    for font in theme.fonts:
+        rules.append(
+            "@font-face {\n"
+            f'  font-family: "{font.family}";\n'
+            f"  font-weight: {font.weight};\n"
+            f"  font-style: {font.style};\n"
+            f'  src: url("../fonts/{font.path.name}");\n'
+            "}\n")
+    return "".join(rules)
+
+
+def _missing_glyphs(book: Book, theme: Theme) -> list[Diagnostic]:
+    """Characters the theme's text font cannot show would fall back to whatever the reader has."""
+    regular = next((f for f in theme.fonts if f.weight == 400 and f.style == "normal"), theme.fonts[0])
+    problems = []
+    for section in book.sections:
+        chars = fontlib.characters([section.html, *(n.html for n in section.notes)])
+        for char in sorted(fontlib.missing_characters(regular.path, chars)):
+            problems.append(warning(
+                "F001", f"character '{char}' (U+{ord(char):04X}) is not in the theme's font '{regular.family}'; "
+                        "readers will see a fallback font", Location(section.file or section.id)))
+    return problems

@@ -1,0 +1,147 @@
+"""Themes: folders of templates, stylesheets and fonts, found by name and chained by ``extends``.
+
+A template is looked up in the theme, then in the themes it extends. A theme's template can extend
+the one it replaces by naming it with a ``!`` prefix: ``{% extends "!classic/section.html" %}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from .diagnostics import Diagnostic, Location, did_you_mean, error, relative_path
+
+BUNDLED_THEMES = Path(__file__).parent / "themes"  # in an installed wheel
+SOURCE_THEMES = Path(__file__).resolve().parents[2] / "themes"  # in a source checkout
+FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
+
+
+@dataclass(frozen=True)
+class Font:
+    family: str
+    path: Path
+    weight: int
+    style: str  # normal | italic
+
+    @property
+    def media_type(self) -> str:
+        return FONT_TYPES[self.path.suffix.lower()]
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    folders: tuple[Path, ...]  # this theme first, then what it extends
+    options: dict
+    fonts: tuple[Font, ...]
+    stylesheets: dict[str, tuple[Path, ...]]  # format -> files, in cascade order
+    environment: jinja2.Environment
+
+    def stylesheet_paths(self, fmt: str) -> tuple[Path, ...]:
+        return self.stylesheets.get(fmt, ())
+
+
+def theme_search_path(project: Path) -> list[Path]:
+    """Where themes are found: the project's own themes/ first, then pubkit's."""
+    candidates = [project / "themes", project.parent / "themes", BUNDLED_THEMES, SOURCE_THEMES]
+    seen: list[Path] = []
+    for folder in candidates:
+        if folder.is_dir() and folder.resolve() not in seen:
+            seen.append(folder.resolve())
+    return seen
+
+
+def load_theme(name: str, search_path: list[Path], where: Location) -> tuple[Theme | None, list[Diagnostic]]:
+    chain: list[tuple[Path, dict]] = []
+    current: str | None = name
+    while current:
+        folder = next((p / current for p in search_path if (p / current / "theme.yaml").is_file()), None)
+        if folder is None:
+            known = sorted({p.name for base in search_path for p in base.iterdir() if (p / "theme.yaml").is_file()})
+            return None, [error("H001", f"theme '{current}' not found{did_you_mean(current, known)}; "
+                                        f"known themes: {', '.join(known) or 'none'}", where)]
+        if any(folder == f for f, _ in chain):
+            return None, [error("H002", f"theme '{current}' extends itself through {', '.join(f.name for f, _ in chain)}", where)]
+        try:
+            data = yaml.safe_load((folder / "theme.yaml").read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            return None, [error("H003", f"invalid theme.yaml: {exc}", Location(relative_path(folder / "theme.yaml")))]
+        chain.append((folder, data))
+        current = data.get("extends")
+
+    options: dict = {}
+    fonts: list[Font] = []
+    stylesheets: dict[str, tuple[Path, ...]] = {}
+    problems: list[Diagnostic] = []
+    for folder, data in reversed(chain):  # the base first, so the child overrides
+        options.update(data.get("options") or {})
+        if "fonts" in data:
+            fonts = []
+            for spec in data["fonts"] or []:
+                path = folder / spec["file"]
+                if not path.is_file():
+                    problems.append(error("H004", f"font file '{spec['file']}' does not exist", Location(relative_path(folder / "theme.yaml"))))
+                    continue
+                fonts.append(Font(spec["family"], path, int(spec.get("weight", 400)), spec.get("style", "normal")))
+        for fmt, files in (data.get("stylesheets") or {}).items():
+            stylesheets[fmt] = tuple(_find(files, [f for f, _ in chain]))
+    folders = tuple(f for f, _ in chain)
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([str(f / "templates") for f in folders]),
+        jinja2.PrefixLoader({f"!{f.name}": jinja2.FileSystemLoader(str(f / "templates")) for f in folders}, delimiter="/"),
+    ])
+    environment = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html", "xhtml", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(names=join_names, roman=roman, credit=credit)
+    if problems:
+        return None, problems
+    return Theme(name, folders, options, tuple(fonts), stylesheets, environment), []
+
+
+def _find(files: list[str], folders: list[Path]):
+    """A stylesheet named in a theme comes from the first theme in the chain that has it."""
+    for name in files:
+        for folder in folders:
+            if (folder / name).is_file():
+                yield folder / name
+                break
+
+
+# --- template filters ---------------------------------------------------------------------------
+
+CREDITS = {"edt": "Edited by", "trl": "Translated by", "aui": "Introduction by", "wpr": "Preface by",
+           "aft": "Afterword by", "ill": "Illustrated by", "com": "Compiled by", "ctb": "With",
+           "pht": "Photographs by", "cov": "Cover by"}
+
+
+def join_names(names) -> str:
+    """['A'] -> 'A'; ['A', 'B'] -> 'A and B'; ['A', 'B', 'C'] -> 'A, B and C'."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def roman(number: int | None) -> str:
+    if not number:
+        return ""
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def credit(marc: str) -> str:
+    return CREDITS.get(marc, "With")

@@ -1,0 +1,1 @@
+"""Writers turn rendered books into files. Only epub.py imports ebooklib."""
