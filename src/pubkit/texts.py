@@ -40,7 +40,10 @@ def read_text(path: Path) -> tuple[Text | None, list[Diagnostic]]:
     try:
         raw = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [error("T003", f"expected UTF-8 text, found a byte 0x{exc.object[exc.start]:02x} at offset {exc.start}", Location(file))]
+        before = exc.object[: exc.start]
+        line, col = before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [error("T003", f"expected UTF-8 text, found the byte 0x{exc.object[exc.start]:02x}; "
+                                    "save the file as UTF-8", Location(file, line, col))]
     except OSError as exc:
         return None, [error("T003", f"cannot read text: {exc.strerror}", Location(file))]
     match = FRONT_MATTER.match(raw)

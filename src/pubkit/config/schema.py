@@ -50,8 +50,9 @@ class Checker:
         self.diagnostics: list[Diagnostic] = []
 
     def fail(self, code: str, path: tuple, message: str, *, at_key: bool = False, hint: str | None = None):
+        """Report at ``path``; a key's own problems (at_key) are labelled with the mapping holding it."""
         where = self.positions.key(path) if at_key else self.positions.value(path)
-        label = show_path(path)
+        label = show_path(path[:-1] if at_key else path)
         text = f"{label}: {message}" if label else message
         self.diagnostics.append(error(f"{self.prefix}{code}", text, where, hint))
         return None
@@ -117,7 +118,8 @@ class Checker:
         if value is None:
             return default
         if value not in choices:
-            listed = " or ".join(f"'{c}'" for c in choices)
+            quoted = [f"'{c}'" for c in choices]
+            listed = " or ".join(quoted) if len(quoted) <= 3 else "one of " + ", ".join(quoted)
             hint = did_you_mean(str(value), choices)
             self.fail("006", path + (key,), f"expected {listed}, found {describe(value)}{hint}")
             return default

@@ -58,7 +58,12 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> tuple[object, Posit
         mark = exc.problem_mark or exc.context_mark
         where = Location(file, mark.line + 1 + line_offset, mark.column + 1) if mark else Location(file)
         problem = exc.problem or "invalid YAML"
-        context = f" {exc.context}" if exc.context else ""
+        context = ""
+        if exc.context and exc.context_mark:
+            start = exc.context_mark
+            context = f" ({exc.context} that starts at {start.line + 1 + line_offset}:{start.column + 1})"
+        elif exc.context:
+            context = f" ({exc.context})"
         return None, positions, [error("Y001", f"invalid YAML: {problem}{context}", where)]
     if node is None:
         return None, positions, []

@@ -29,24 +29,33 @@ def render_container(self, tokens, idx, options, env):
     return f"</{element}>\n"
 
 
+# containers whose line breaks are part of the text
+KEEP_LINES = {f"container_{name}_{end}" for name in ("verse", "signature") for end in ("open", "close")}
+QUOTES = ("blockquote_open", "container_epigraph_open")
+ATTRIBUTION = ("—", "--", "―")
+
+
 def verse_lines(state: StateCore) -> None:
-    """Inside verse, every line break is kept; an epigraph's '— Name' line is its attribution."""
-    in_verse = 0
-    in_epigraph = 0
+    """Line breaks are kept in verse and signatures; a quotation's closing '— Name' paragraph is
+    marked as its attribution."""
+    keep = 0
+    quote_ends: list[int] = []  # stack of open quotations
     for i, token in enumerate(state.tokens):
-        if token.type == "container_verse_open":
-            in_verse += 1
-        elif token.type == "container_verse_close":
-            in_verse -= 1
-        elif token.type == "container_epigraph_open":
-            in_epigraph += 1
-        elif token.type == "container_epigraph_close":
-            in_epigraph -= 1
-        elif token.type == "inline" and in_verse:
+        if token.type in KEEP_LINES:
+            keep += token.nesting
+        elif token.type in QUOTES:
+            quote_ends.append(i)
+        elif token.type in ("blockquote_close", "container_epigraph_close") and quote_ends:
+            quote_ends.pop()
+            _mark_attribution(state.tokens, i)
+        elif token.type == "inline" and keep:
             for child in token.children or []:
                 if child.type == "softbreak":
                     child.type, child.tag = "hardbreak", "br"
-        elif token.type == "inline" and in_epigraph and token.content.startswith(("—", "--", "―")):
-            opening = state.tokens[i - 1]
-            if opening.type == "paragraph_open":
-                opening.attrSet("class", "attribution")
+
+
+def _mark_attribution(tokens, close: int) -> None:
+    """If the quotation ends with a paragraph opening with a dash, that paragraph is its source."""
+    if close >= 3 and tokens[close - 1].type == "paragraph_close" and tokens[close - 3].type == "paragraph_open":
+        if tokens[close - 2].content.lstrip().startswith(ATTRIBUTION) and tokens[close - 3].level == tokens[close].level + 1:
+            tokens[close - 3].attrSet("class", "attribution")

@@ -95,16 +95,20 @@ def plain_text(inline: Token) -> str:
 
 
 def _take_title(tokens: list[Token], text: Text, md, env: dict) -> tuple[str | None, str | None]:
-    """A text that opens with a heading is titled by it, unless its front matter says otherwise."""
+    """A text that opens with a heading is titled by it when the front matter gives that title,
+    or gives none and no later heading outranks or equals it (then it is a section, not a title)."""
     if len(tokens) < 3 or tokens[0].type != "heading_open":
         return None, None
     inline = tokens[1]
-    _strip_explicit_id(inline)
     words = plain_text(inline)
-    if text.title and _norm(words) != _norm(text.title):
+    if text.title:
+        if _norm(EXPLICIT_ID.sub("", words)) != _norm(text.title):
+            return None, None
+    elif any(t.type == "heading_open" and t.tag <= tokens[0].tag for t in tokens[3:]):
         return None, None
+    _strip_explicit_id(inline)
     del tokens[:3]
-    return words, md.renderer.renderInline(inline.children, md.options, env)
+    return plain_text(inline), md.renderer.renderInline(inline.children, md.options, env)
 
 
 def _norm(words: str) -> str:
@@ -146,8 +150,8 @@ class _Job:
         self.local_ids: set[str] = set()
         self.lines = text.body.splitlines()
 
-    def at(self, token: Token | None, needle: str = "") -> Location:
-        """The token's first line, or the exact line and column of ``needle`` within its lines."""
+    def at(self, token: Token | None, needle: str = "", skip: int = 0) -> Location:
+        """The token's first line, or the line and column of ``needle`` (plus ``skip``) within its lines."""
         if token is None or not token.map:
             return Location(self.text.file)
         first, last = token.map
@@ -155,7 +159,7 @@ class _Job:
             for n, line in enumerate(self.lines[first:last], start=first):
                 col = line.find(needle)
                 if col >= 0:
-                    return Location(self.text.file, n + self.text.body_line, col + 1)
+                    return Location(self.text.file, n + self.text.body_line, col + 1 + skip)
         return Location(self.text.file, first + self.text.body_line)
 
     def walk(self, tokens: list[Token]) -> None:
@@ -211,17 +215,17 @@ class _Job:
                 what = "a text that is not in this book" if file.suffix == ".md" else "a file that is not a text"
                 self.diagnostics.append(warning(
                     "X202", f"link to '{path}' leads to {what}; the link is removed, its words are kept",
-                    self.at(parent, f"]({path}")))
+                    self.at(parent, f"]({path}", skip=2)))
                 return False
             target = f"{section}--{fragment}" if fragment else section
         token.attrSet("href", f"#{target}")
         written = unquote(href)
-        self.links.append(Link(target, written, self.at(parent, f"]({written}")))
+        self.links.append(Link(target, written, self.at(parent, f"]({written}", skip=2)))
         return True
 
     def image(self, token: Token, parent: Token) -> None:
         src = unquote(token.attrGet("src") or "")
-        where = self.at(parent, f"]({src}")
+        where = self.at(parent, f"]({src}", skip=2)
         if not token.children and not token.content:
             self.diagnostics.append(warning(
                 "X205", f"image '{src}' has no alt text; expected ![what it shows]({src}) for readers who cannot see it", where))

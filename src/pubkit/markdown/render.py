@@ -40,4 +40,4 @@ class XhtmlRenderer(RendererHTML):
     def figure_close(self, tokens, idx, options, env):
         caption = tokens[idx].meta.get("caption")
         figcaption = f"<figcaption>{escapeHtml(caption)}</figcaption>\n" if caption else ""
-        return f"{figcaption}</figure>\n"
+        return f"\n{figcaption}</figure>\n"

@@ -1,0 +1,69 @@
+"""Shared helpers: write a small project to a temp folder, run the real CLI on it, read EPUBs."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pubkit.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A scratch project: write files into books/, run pubkit in it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return Project(tmp_path)
+
+
+class Project:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write(self, files: dict[str, str]) -> None:
+        for name, content in files.items():
+            path = self.root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+
+    def copy(self, fixture: str) -> None:
+        shutil.copytree(FIXTURES / fixture, self.root, dirs_exist_ok=True)
+
+    def copy_samples(self) -> None:
+        shutil.copytree(ROOT / "books", self.root / "books")
+
+    def pubkit(self, *args: str, capsys) -> Run:
+        capsys.readouterr()
+        code = main(["build", *args])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+
+def epub_files(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+MINIMAL_MANIFEST = """
+title: A Book
+creators: [{name: Ann Author, role: author}]
+language: en
+date: 2024-01-02
+body:
+  - texts/one.md
+"""

@@ -1,0 +1,60 @@
+"""Markdown conventions, as fixture files: a title line, then input and expected output, each
+closed by a line holding only '.'. A title ending in [fr] (or another tag) converts in that
+language. Notes, when a case has any, follow the body after a line '-- notes --'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pubkit.markdown.convert import Library, convert_text
+from pubkit.texts import Text
+
+FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
+
+
+def read_cases(path: Path):
+    lines = path.read_text(encoding="utf-8").split("\n")
+    i = 0
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        title = lines[i]
+        assert lines[i + 1] == ".", f"{path.name}:{i + 2}: expected '.' after the title"
+        i += 2
+        parts = []
+        for _ in range(2):
+            start = i
+            while lines[i] != ".":
+                i += 1
+            parts.append("\n".join(lines[start:i]))
+            i += 1
+        yield pytest.param(title, parts[0], parts[1], id=f"{path.stem}: {title}")
+
+
+CASES = [case for path in sorted(FIXTURES.glob("*.txt")) for case in read_cases(path)]
+
+
+def convert(source: str, lang: str, root: Path) -> str:
+    (root / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    text = Text(root / "text.md", "text.md", source + "\n", 1)
+    library = Library(root, {root / "text.md": "s", root / "other.md": "o"})
+    converted = convert_text(text, "s", library, lang)
+    out = converted.html.strip()
+    if converted.title:
+        out = f"[title: {converted.title_html}]\n{out}"
+    if converted.notes:
+        out += "\n-- notes --\n" + "\n".join(f"{n.id}: {n.html}" for n in converted.notes)
+    return out
+
+
+@pytest.mark.parametrize("title, source, expected", CASES)
+def test_conversion(tmp_path, title, source, expected):
+    lang = title.rsplit("[", 1)[1].rstrip("]") if title.endswith("]") else "en"
+    assert convert(source, lang, tmp_path) == expected.strip()
+
+
+def test_fixture_files_exist():
+    assert len(CASES) >= 20

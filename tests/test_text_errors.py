@@ -1,0 +1,111 @@
+"""Problems inside texts: exact message and place, errors fail the build, warnings do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import MINIMAL_MANIFEST
+
+BOOK = MINIMAL_MANIFEST + "  - texts/two.md\n"
+TWO = "# Two\n\n## A Section\n\nWords.\n"
+
+ERRORS = {
+    "front matter YAML": (
+        "---\ntitle: One\nauthor: [A\n---\nWords.\n",
+        "books/texts/one.md:4:1: error[Y001]: invalid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence that starts at 3:9)",
+    ),
+    "front matter type": (
+        "---\ntitle: {a: b}\n---\nWords.\n",
+        "books/texts/one.md:2:8: error[T004]: title: expected a string, found a mapping",
+    ),
+    "front matter language": (
+        "---\nlang: francais\n---\nMots.\n",
+        "books/texts/one.md:2:7: error[T011]: lang: expected a BCP 47 language tag such as 'en' or 'ru', found 'francais'",
+    ),
+    "footnote without definition": (
+        "# One\n\nA claim.[^source] More.\n",
+        "books/texts/one.md:3:9: error[X203]: footnote reference '[^source]' has no definition; expected a line '[^source]: ...' in this text",
+    ),
+    "missing image": (
+        "# One\n\n![A map](images/mpa.png)\n",
+        "books/texts/one.md:3:10: error[X204]: image 'images/mpa.png' does not exist (did you mean 'map.png'?)",
+    ),
+    "remote image": (
+        "# One\n\n![A map](https://example.com/map.png)\n",
+        "books/texts/one.md:3:10: error[X204]: image 'https://example.com/map.png' is not a file in the project; remote and inline images are not allowed, save it beside the text",
+    ),
+    "not UTF-8": (
+        None,
+        "books/texts/one.md:1:6: error[T003]: expected UTF-8 text, found the byte 0xe9; save the file as UTF-8",
+    ),
+}
+
+WARNINGS = {
+    "broken anchor": (
+        "# One\n\nSee [below](#nowhere) and [two](two.md#a-section).\n",
+        "books/texts/one.md:3:13: warning[X201]: link '#nowhere' matches no anchor in the book",
+    ),
+    "broken anchor in another text": (
+        "# One\n\nSee [two](two.md#b-section).\n",
+        "books/texts/one.md:3:11: warning[X201]: link 'two.md#b-section' matches no anchor in the book",
+    ),
+    "link to a text not in the book": (
+        "# One\n\nSee [three](three.md).\n",
+        "books/texts/one.md:3:13: warning[X202]: link to 'three.md' leads to a text that is not in this book; the link is removed, its words are kept",
+    ),
+    "image without alt text": (
+        "# One\n\n![](images/map.png)\n",
+        "books/texts/one.md:3:5: warning[X205]: image 'images/map.png' has no alt text; expected ![what it shows](images/map.png) for readers who cannot see it",
+    ),
+    "raw HTML": (
+        "# One\n\nWords <span>here</span>.\n",
+        "books/texts/one.md:3:7: warning[X206]: raw HTML '<span>' is not allowed in texts; it is shown as typed. Use Markdown, or a ::: container for special blocks",
+    ),
+    "unused footnote": (
+        "# One\n\nWords.\n\n[^1]: A note nobody calls.\n",
+        "books/texts/one.md:5:1: warning[X207]: footnote '[^1]' is defined but never referenced",
+    ),
+}
+
+
+def _write(project, text):
+    project.write({"books/book.yaml": BOOK, "books/texts/two.md": TWO})
+    path = project.root / "books/texts/one.md"
+    path.write_bytes("# Café\n".encode("latin-1") if text is None else text.encode("utf-8"))
+    (project.root / "books/texts/images").mkdir()
+    (project.root / "books/texts/images/map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+
+
+@pytest.mark.parametrize("name", ERRORS)
+def test_text_error(project, capsys, name):
+    text, expected = ERRORS[name]
+    _write(project, text)
+    run = project.pubkit("books/book.yaml", capsys=capsys)
+    assert run.code == 1
+    assert expected in run.err.splitlines(), run.err
+    assert not (project.root / "build").exists()
+
+
+@pytest.mark.parametrize("name", WARNINGS)
+def test_text_warning(project, capsys, name):
+    text, expected = WARNINGS[name]
+    _write(project, text)
+    run = project.pubkit("books/book.yaml", capsys=capsys)
+    assert run.code == 0, run.err
+    assert expected in run.err.splitlines(), run.err
+    assert (project.root / "build/book/book.epub").is_file()
+
+
+def test_strict_turns_warnings_into_failure(project, capsys):
+    _write(project, WARNINGS["raw HTML"][0])
+    run = project.pubkit("books/book.yaml", "--strict", capsys=capsys)
+    assert run.code == 1
+    assert not (project.root / "build").exists()
+
+
+def test_errors_in_several_texts_are_all_reported(project, capsys):
+    _write(project, ERRORS["footnote without definition"][0])
+    (project.root / "books/texts/two.md").write_text("# Two\n\n![x](gone.png)\n")
+    run = project.pubkit("books/book.yaml", capsys=capsys)
+    assert "books/texts/one.md:3:9: error[X203]" in run.err
+    assert "books/texts/two.md:3:6: error[X204]" in run.err
