@@ -17,9 +17,8 @@ from typing import Callable, Iterator
 from stdnum import isbn as stdisbn
 
 from . import xrefs
-from .diagnostics import Diagnostic, error
-from .markdown.convert import Converted, Library, convert_text, slugify
-from .markdown.parser import parser_for
+from .diagnostics import Diagnostic
+from .markdown.convert import Library, convert_text, slugify
 from .model import Book, Entry, Manifest, PartEntry, Section, TocEntry
 from .roles import ROLES, Source
 from .texts import Text

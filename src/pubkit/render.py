@@ -15,7 +15,7 @@ import jinja2
 
 from . import fonts as fontlib
 from .diagnostics import Diagnostic, Location, error, warning
-from .model import Book, Section, TocEntry
+from .model import Book, TocEntry
 from .roles import ROLES
 from .theming import Theme
 
@@ -138,8 +138,10 @@ def _landmarks(book: Book) -> list[tuple[str, str, str]]:
 
 
 def _point_links(documents: list[Document]) -> list[Document]:
-    """'#anchor' -> 'doc.xhtml#anchor' where the anchor lives in another document."""
+    """'#anchor' -> 'doc.xhtml#anchor' where the anchor lives in another document; a link to a
+    document's own section needs no fragment."""
     home: dict[str, str] = {}
+    opens = {doc.href: doc.id for doc in documents}
     for doc in documents:
         for anchor in ID_ATTR.findall(doc.xhtml):
             home.setdefault(anchor, doc.href)
@@ -151,14 +153,10 @@ def _point_links(documents: list[Document]) -> list[Document]:
             target = home.get(anchor, doc.href)
             if target == doc.href:
                 return match.group(0)
-            return f'href="{target}"' if anchor == _doc_id(documents, target) else f'href="{target}#{anchor}"'
+            return f'href="{target}"' if anchor == opens[target] else f'href="{target}#{anchor}"'
         return Document(doc.href, doc.id, doc.title, HREF.sub(replace, doc.xhtml), doc.in_spine, doc.properties)
 
     return [point(doc) for doc in documents]
-
-
-def _doc_id(documents: list[Document], href: str) -> str:
-    return next(d.id for d in documents if d.href == href)
 
 
 def _nav_points(entries: Iterable[TocEntry], hrefs: dict[str, str]):

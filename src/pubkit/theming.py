@@ -87,7 +87,13 @@ def load_theme(name: str, search_path: list[Path], where: Location) -> tuple[The
                     continue
                 fonts.append(Font(spec["family"], path, int(spec.get("weight", 400)), spec.get("style", "normal")))
         for fmt, files in (data.get("stylesheets") or {}).items():
-            stylesheets[fmt] = tuple(_find(files, [f for f, _ in chain]))
+            found = [_find(name, [f for f, _ in chain]) for name in files]
+            for name, path in zip(files, found):
+                if path is None:
+                    problems.append(error("H005", f"stylesheet '{name}' for {fmt} is in no theme of the chain "
+                                                  f"({', '.join(f.name for f, _ in chain)})",
+                                          Location(relative_path(folder / "theme.yaml"))))
+            stylesheets[fmt] = tuple(p for p in found if p)
     folders = tuple(f for f, _ in chain)
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader([str(f / "templates") for f in folders]),
@@ -107,13 +113,9 @@ def load_theme(name: str, search_path: list[Path], where: Location) -> tuple[The
     return Theme(name, folders, options, tuple(fonts), stylesheets, environment), []
 
 
-def _find(files: list[str], folders: list[Path]):
+def _find(name: str, folders: list[Path]) -> Path | None:
     """A stylesheet named in a theme comes from the first theme in the chain that has it."""
-    for name in files:
-        for folder in folders:
-            if (folder / name).is_file():
-                yield folder / name
-                break
+    return next((folder / name for folder in folders if (folder / name).is_file()), None)
 
 
 # --- template filters ---------------------------------------------------------------------------

@@ -56,6 +56,7 @@ def verse_lines(state: StateCore) -> None:
 
 def _mark_attribution(tokens, close: int) -> None:
     """If the quotation ends with a paragraph opening with a dash, that paragraph is its source."""
-    if close >= 3 and tokens[close - 1].type == "paragraph_close" and tokens[close - 3].type == "paragraph_open":
-        if tokens[close - 2].content.lstrip().startswith(ATTRIBUTION) and tokens[close - 3].level == tokens[close].level + 1:
-            tokens[close - 3].attrSet("class", "attribution")
+    if (close >= 3 and tokens[close - 1].type == "paragraph_close" and tokens[close - 3].type == "paragraph_open"
+            and tokens[close - 3].level == tokens[close].level + 1
+            and tokens[close - 2].content.lstrip().startswith(ATTRIBUTION)):
+        tokens[close - 3].attrSet("class", "attribution")

@@ -11,12 +11,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from ..diagnostics import Diagnostic, Location, did_you_mean, error, relative_path, warning
+from ..diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from ..model import Asset, Note
 from ..texts import Text
 from .parser import parser_for

@@ -8,7 +8,6 @@ off, and the zip is re-packed deterministically with ``xml:lang`` added to ``<pa
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import zipfile

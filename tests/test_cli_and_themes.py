@@ -1,0 +1,87 @@
+"""The command line's contract, themes, and metadata a manifest can override."""
+
+from __future__ import annotations
+
+import json
+
+from lxml import etree
+
+from conftest import MINIMAL_MANIFEST, epub_files
+
+TEXTS = {"books/texts/one.md": "# One\n\nWords.\n"}
+
+
+def test_build_without_manifests_builds_every_book_in_books(project, capsys):
+    project.write({"books/a.yaml": MINIMAL_MANIFEST, "books/b.yaml": MINIMAL_MANIFEST, **TEXTS})
+    run = project.pubkit(capsys=capsys)
+    assert run.code == 0, run.err
+    assert sorted(p.name for p in (project.root / "build").glob("*/*.epub")) == ["a.epub", "b.epub"]
+    assert "built build/a/a.epub" in run.out
+
+
+def test_no_books_folder_is_a_usage_error(project, capsys):
+    run = project.pubkit(capsys=capsys)
+    assert run.code == 2
+    assert run.err.strip() == "pubkit: no manifests given and no books/ folder here"
+
+
+def test_json_diagnostics(project, capsys):
+    project.write({"books/a.yaml": MINIMAL_MANIFEST + "publsher: x\n", **TEXTS})
+    run = project.pubkit("books/a.yaml", "--json", capsys=capsys)
+    assert run.code == 1
+    [item] = json.loads(run.out)
+    assert item == {"code": "M002", "severity": "error", "message": "unknown key 'publsher' (did you mean 'publisher'?)",
+                    "location": {"file": "books/a.yaml", "line": 7, "col": 1}, "hint": None}
+
+
+def test_an_internal_error_is_reported_without_a_traceback(project, capsys, monkeypatch):
+    project.write({"books/a.yaml": MINIMAL_MANIFEST, **TEXTS})
+    monkeypatch.setattr("pubkit.build.epub_bytes", lambda rendered: 1 / 0)
+    run = project.pubkit("books/a.yaml", capsys=capsys)
+    assert run.code == 70
+    assert "pubkit: internal error: ZeroDivisionError" in run.err and "Traceback" not in run.err
+    run = project.pubkit("books/a.yaml", "--debug", capsys=capsys)
+    assert "Traceback" in run.err
+
+
+def test_a_theme_can_extend_classic_and_replace_one_template(project, capsys):
+    project.write({
+        "books/a.yaml": MINIMAL_MANIFEST + "theme: house\n", **TEXTS,
+        "themes/house/theme.yaml": "name: house\nextends: classic\n",
+        "themes/house/templates/section.html":
+            '{% extends "!classic/section.html" %}\n{% block body %}<p class="house">House style</p>\n{{ super() }}{% endblock %}\n',
+    })
+    run = project.pubkit("books/a.yaml", capsys=capsys)
+    assert run.code == 0, run.err
+    chapter = epub_files(project.root / "build/a/a.epub")["EPUB/one.xhtml"].decode()
+    assert '<p class="house">House style</p>' in chapter and 'epub:type="chapter"' in chapter
+
+
+def test_a_missing_stylesheet_in_a_theme_is_an_error(project, capsys):
+    project.write({
+        "books/a.yaml": MINIMAL_MANIFEST + "theme: house\n", **TEXTS,
+        "themes/house/theme.yaml": "name: house\nextends: classic\nstylesheets:\n  epub: [css/base.css, css/house.css]\n",
+    })
+    run = project.pubkit("books/a.yaml", capsys=capsys)
+    assert run.code == 1
+    assert "themes/house/theme.yaml: error[H005]: stylesheet 'css/house.css' for epub is in no theme of the chain (house, classic)" in run.err
+
+
+def test_accessibility_summary_and_conformance_claim(project, capsys):
+    project.write({"books/a.yaml": MINIMAL_MANIFEST + (
+        "accessibility:\n  summary: Checked by hand.\n"
+        "  conforms_to: EPUB Accessibility 1.1 - WCAG 2.2 Level AA\n  certified_by: Sample Press\n"), **TEXTS})
+    assert project.pubkit("books/a.yaml", capsys=capsys).code == 0
+    package = etree.fromstring(epub_files(project.root / "build/a/a.epub")["EPUB/content.opf"])
+    meta = {m.get("property"): m.text for m in package.iter("{http://www.idpf.org/2007/opf}meta") if m.get("property")}
+    assert meta["schema:accessibilitySummary"] == "Checked by hand."
+    assert meta["dcterms:conformsTo"] == "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+    assert meta["a11y:certifiedBy"] == "Sample Press"
+
+
+def test_a_character_missing_from_the_font_is_a_warning(project, capsys):
+    project.write({"books/a.yaml": MINIMAL_MANIFEST, "books/texts/one.md": "# One\n\nA sign: \u2646.\n"})
+    run = project.pubkit("books/a.yaml", capsys=capsys)
+    assert run.code == 0
+    assert ("books/texts/one.md: warning[F001]: character '\u2646' (U+2646) is not in the theme's font 'Charis SIL'; "
+            "readers will see a fallback font") in run.err.splitlines()
