@@ -9,6 +9,7 @@ import pytest
 
 from pubkit.assemble import assemble_book
 from pubkit.config.manifest import load_manifest
+from pubkit.render import place_notes
 from pubkit.texts import read_text
 
 from conftest import MINIMAL_MANIFEST
@@ -124,8 +125,22 @@ def test_endnotes_without_a_notes_entry_still_get_a_notes_section(project):
 
 def test_footnotes_mode_leaves_the_notes_entry_out(project):
     book = _book(project, MINIMAL_MANIFEST + "epub: {notes: footnotes}\nback: [notes, colophon]\n", NOTED)
-    assert [s.role for s in book.sections] == ["chapter", "colophon"]
-    assert book.notes_mode == "footnotes" and book.sections[0].notes
+    assert book.epub_notes == "footnotes"
+    on_screen = place_notes(book, "footnotes", on_paper=False)
+    assert [s.role for s in on_screen.sections] == ["chapter", "colophon"] and on_screen.sections[0].notes
+    assert [e.title for e in on_screen.toc] == ["One"]
+    on_paper = place_notes(book, "footnotes", on_paper=True)
+    assert [s.role for s in on_paper.sections] == ["chapter", "colophon"] and not on_paper.sections[0].notes
+    assert on_paper.sections[0].html == ('<p>Text.<a id="one--r1" class="noteref-anchor"></a><span class="footnote" id="one--n1">'
+                                         '<span class="note-p">A note.</span></span></p>\n')
+
+
+def test_endnotes_on_paper_drop_the_backlinks(project):
+    book = _book(project, MINIMAL_MANIFEST + "back: [notes]\n", NOTED)
+    assert "doc-backlink" in book.sections[0].notes[0].html
+    on_paper = place_notes(book, "endnotes", on_paper=True)
+    assert [s.role for s in on_paper.sections] == ["chapter", "notes"]
+    assert on_paper.sections[0].notes[0].html == "<p>A note.</p>"
 
 
 def test_a_notes_entry_in_a_book_without_notes_is_left_out(project):

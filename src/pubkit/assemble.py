@@ -19,7 +19,7 @@ from stdnum import isbn as stdisbn
 from . import xrefs
 from .diagnostics import Diagnostic
 from .markdown.convert import Library, convert_text, slugify
-from .model import Book, Entry, Manifest, PartEntry, Section, TocEntry
+from .model import Book, Entry, Manifest, PartEntry, Section
 from .roles import ROLES, Source
 from .texts import Text
 
@@ -67,7 +67,7 @@ def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime
     if any(d.severity.value == "error" for d in diagnostics):
         return None, diagnostics
 
-    sections = _place_notes(sections, manifest.epub_notes)
+    sections = _place_notes(sections)
     diagnostics.extend(xrefs.check_links(sections, links))
 
     cover = library.add_image(manifest.cover) if manifest.cover else None
@@ -78,8 +78,8 @@ def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime
         modified=modified,
         theme=manifest.theme,
         sections=tuple(sections),
-        toc=_toc(sections),
-        notes_mode=manifest.epub_notes,
+        epub_notes=manifest.epub_notes,
+        print=manifest.print,
         assets=tuple(a for a in library.assets.values() if a is not cover),
         cover=cover,
     )
@@ -185,12 +185,12 @@ def _escape(words: str) -> str:
 # --- notes, TOC, identifier --------------------------------------------------------------------
 
 
-def _place_notes(sections: list[Section], mode: str) -> list[Section]:
-    """Endnotes need one notes section (added before the colophon if the editor gave none);
-    footnotes stay in their chapters, so a `notes` entry has nothing to show and is left out."""
+def _place_notes(sections: list[Section]) -> list[Section]:
+    """A book with notes has one notes section: where the editor put it, else before the colophon.
+    (A format that sets notes as footnotes leaves it out: see render.place_notes.)"""
     has_notes = any(s.notes for s in sections)
     notes = [s for s in sections if s.role == "notes"]
-    if mode == "footnotes" or not has_notes:
+    if not has_notes:
         return [s for s in sections if s.role != "notes"]
     if notes:
         return sections
@@ -198,20 +198,6 @@ def _place_notes(sections: list[Section], mode: str) -> list[Section]:
                         role="notes", matter="back", title=ROLES["notes"].heading, title_html=ROLES["notes"].heading)
     at = next((i for i, s in enumerate(sections) if s.role == "colophon"), len(sections))
     return sections[:at] + [generated] + sections[at:]
-
-
-def _toc(sections: list[Section]) -> tuple[TocEntry, ...]:
-    entries: list[TocEntry] = []
-    for section in sections:
-        if not section.info.in_toc:
-            continue
-        entry = TocEntry(section.title, section.id)
-        if section.part and entries and entries[-1].target == section.part:
-            parent = entries[-1]
-            entries[-1] = dataclasses.replace(parent, children=parent.children + (entry,))
-        else:
-            entries.append(entry)
-    return tuple(entries)
 
 
 def _identifier(manifest: Manifest) -> str:

@@ -68,6 +68,15 @@ class PartEntry:
 
 
 @dataclass(frozen=True)
+class PrintSettings:
+    trim: tuple[float, float]  # inches
+    trim_name: str  # as the editor wrote it
+    pod: str  # kdp | ingram | lulu | none
+    notes: str  # footnotes | endnotes
+    icc_profile: Path | None  # the printer's output profile, for PDF/X
+
+
+@dataclass(frozen=True)
 class Manifest:
     file: Path
     slug: str
@@ -79,6 +88,7 @@ class Manifest:
     body: tuple[Entry | PartEntry, ...]
     back: tuple[Entry, ...]
     epub_notes: str  # "endnotes" | "footnotes"
+    print: PrintSettings
 
 
 # --- the assembled book -----------------------------------------------------------------------
@@ -140,13 +150,28 @@ class Book:
     modified: dt.datetime  # UTC
     theme: str
     sections: tuple[Section, ...]  # reading order, parts included as their own sections
-    toc: tuple[TocEntry, ...]
-    notes_mode: str  # "endnotes" | "footnotes"
+    epub_notes: str  # "endnotes" | "footnotes"
+    print: PrintSettings
     assets: tuple[Asset, ...]
     cover: Asset | None
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
+
+    @property
+    def toc(self) -> tuple[TocEntry, ...]:
+        """Sections whose role belongs in a table of contents; a part's chapters nest under it."""
+        entries: list[TocEntry] = []
+        for section in self.sections:
+            if not section.info.in_toc:
+                continue
+            entry = TocEntry(section.title, section.id)
+            if section.part and entries and entries[-1].target == section.part:
+                parent = entries[-1]
+                entries[-1] = TocEntry(parent.title, parent.target, parent.children + (entry,))
+            else:
+                entries.append(entry)
+        return tuple(entries)
 
     @property
     def noted_sections(self) -> tuple[Section, ...]:

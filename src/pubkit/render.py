@@ -7,6 +7,7 @@ in another document is pointed there (``chapter-2.xhtml#anchor``).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -15,7 +16,7 @@ import jinja2
 
 from . import fonts as fontlib
 from .diagnostics import Diagnostic, Location, error, warning
-from .model import Book, TocEntry
+from .model import Book, Section, TocEntry
 from .roles import ROLES
 from .theming import Theme
 
@@ -25,12 +26,15 @@ class Format:
     """What differs between outputs, declared once rather than tested for everywhere."""
 
     name: str
-    split: bool  # one document per section (EPUB) or one for the book (PDF, later)
+    split: bool  # one document per section (EPUB) or one for the whole book (PDF)
     stylesheets: str  # which of the theme's stylesheet lists to use
-    subset_fonts: bool
+    subset_fonts: bool  # the PDF writer subsets (or embeds whole) fonts itself
+    notes: str  # which manifest setting places the notes: "epub" or "print"
 
 
-EPUB = Format("epub", split=True, stylesheets="epub", subset_fonts=True)
+EPUB = Format("epub", split=True, stylesheets="epub", subset_fonts=True, notes="epub")
+SCREEN_PDF = Format("screen-pdf", split=False, stylesheets="screen-pdf", subset_fonts=False, notes="print")
+PRINT_PDF = Format("print-pdf", split=False, stylesheets="print-pdf", subset_fonts=False, notes="print")
 
 
 @dataclass(frozen=True)
@@ -71,49 +75,115 @@ ID_ATTR = re.compile(r'\sid="([^"]+)"')
 NAV_HREF = "nav.xhtml"
 
 
-def render_book(book: Book, theme: Theme, fmt: Format) -> tuple[Rendered | None, list[Diagnostic]]:
+def render_book(book: Book, theme: Theme, fmt: Format, geometry=None) -> tuple[Rendered | None, list[Diagnostic]]:
+    """``geometry`` (paged formats) is handed to the theme's stylesheet templates."""
     problems: list[Diagnostic] = []
-    stylesheets = [("css/fonts.css", _font_faces(theme))] if theme.fonts else []
-    stylesheets += [(f"css/{p.name}", p.read_text(encoding="utf-8")) for p in theme.stylesheet_paths(fmt.stylesheets)]
-    common = dict(book=book, meta=book.metadata, options=theme.options, roles=ROLES,
-                  stylesheets=[href for href, _ in stylesheets])
-    landmarks = _landmarks(book)
-
-    documents: list[Document] = []
+    notes_mode = book.epub_notes if fmt.notes == "epub" else book.print.notes
+    book = place_notes(book, notes_mode, on_paper=not fmt.split)
+    common = dict(book=book, meta=book.metadata, options=theme.options, roles=ROLES, format=fmt.name,
+                  notes_mode=notes_mode,
+                  first_body=next((s.id for s in book.sections if s.matter == "body"), None),
+                  modified=book.modified.strftime("%Y-%m-%dT%H:%M:%SZ"))
     try:
-        if book.cover:
-            page = theme.environment.get_template("cover.html").render(title="Cover", **common)
-            documents.append(Document("cover.xhtml", "cover", "Cover", page))
-        has_contents = any(s.role == "contents" for s in book.sections)
-        for section in book.sections:
-            if section.role == "contents":
-                documents.append(_nav(theme, common, book, landmarks, in_spine=True))
-                continue
-            template = theme.environment.select_template([f"sections/{section.role}.html", "section.html"])
-            page = template.render(section=section, title=section.title, **common)
-            documents.append(Document(f"{section.id}.xhtml", section.id, section.title, page))
-        if not has_contents:
-            documents.append(_nav(theme, common, book, landmarks, in_spine=False))
+        stylesheets = [("css/fonts.css", _font_faces(theme))] if theme.fonts else []
+        for path in theme.stylesheet_paths(fmt.stylesheets):
+            css = path.read_text(encoding="utf-8")
+            if path.suffix == ".jinja":
+                css = theme.environment.from_string(css).render(page=geometry, **common)
+            stylesheets.append((f"css/{path.name.removesuffix('.jinja')}", css))
+        common["stylesheets"] = [href for href, _ in stylesheets]
+        documents = _split_documents(book, theme, common) if fmt.split else [_book_document(book, theme, common)]
     except jinja2.TemplateError as exc:
         where = Location(getattr(exc, "filename", None) or getattr(exc, "name", None) or f"theme {theme.name}", getattr(exc, "lineno", None))
         return None, [error("H010", f"template error: {exc.message}", where)]
 
-    documents = _point_links(documents)
     resources = [Resource(href, "text/css", css.encode("utf-8")) for href, css in stylesheets]
     resources += [Resource(a.href, a.media_type, a.source.read_bytes()) for a in book.assets]
     if book.cover:
         resources.append(Resource(book.cover.href, book.cover.media_type, book.cover.source.read_bytes(), ("cover-image",)))
     if theme.fonts:
-        chars = fontlib.characters([d.xhtml for d in documents])
         problems += _missing_glyphs(book, theme)
+        chars = fontlib.characters([d.xhtml for d in documents]) if fmt.subset_fonts else None
         for font in theme.fonts:
-            data = fontlib.subset_font(font.path, chars) if fmt.subset_fonts else font.path.read_bytes()
+            data = fontlib.subset_font(font.path, chars) if chars else font.path.read_bytes()
             resources.append(Resource(f"fonts/{font.path.name}", font.media_type, data))
-    toc = tuple(_nav_points(book.toc, {d.id: d.href for d in documents}))
+    toc = tuple(_nav_points(book.toc, {d.id: d.href for d in documents})) if fmt.split else ()
     return Rendered(book, tuple(documents), tuple(resources), toc), problems
 
 
+def _split_documents(book: Book, theme: Theme, common: dict) -> list[Document]:
+    """EPUB: one whole XHTML document per section; the contents page is the nav document."""
+    common = dict(common, layout="base.html")
+    landmarks = _landmarks(book)
+    documents: list[Document] = []
+    if book.cover:
+        page = theme.environment.get_template("cover.html").render(title="Cover", **common)
+        documents.append(Document("cover.xhtml", "cover", "Cover", page))
+    for section in book.sections:
+        if section.role == "contents":
+            documents.append(_nav(theme, common, book, landmarks, in_spine=True))
+            continue
+        page = _section_template(theme, section).render(section=section, title=section.title, **common)
+        documents.append(Document(f"{section.id}.xhtml", section.id, section.title, page))
+    if not any(s.role == "contents" for s in book.sections):
+        documents.append(_nav(theme, common, book, landmarks, in_spine=False))
+    return _point_links(documents)
+
+
+def _book_document(book: Book, theme: Theme, common: dict) -> Document:
+    """PDF: the whole book as one HTML document, each section a fragment of it."""
+    fragment = dict(common, layout="fragment.html")
+    fragments = [_section_template(theme, s).render(section=s, title=s.title, **fragment) for s in book.sections]
+    page = theme.environment.get_template("book.html").render(fragments=fragments, title=book.metadata.title, **common)
+    return Document("book.html", "book", book.metadata.title, page)
+
+
+def _section_template(theme: Theme, section: Section):
+    return theme.environment.select_template([f"sections/{section.role}.html", "section.html"])
+
+
+# --- notes on paper ------------------------------------------------------------------------------
+
+NOTEREF = re.compile(r'<a href="#([^"]+)" id="([^"]+)" class="noteref" epub:type="noteref" role="doc-noteref">(\d+)</a>')
+BACKLINK = re.compile(r'\s*<a href="#[^"]+" class="backlink"[^>]*>[^<]*</a>')
+BLOCK_TAGS = re.compile(r"<(/?)(p|blockquote|ul|ol|li|div|dl|dt|dd)(\s[^>]*)?>")
+
+
+def place_notes(book: Book, mode: str, on_paper: bool) -> Book:
+    """Footnotes leave the notes section out. On screen they follow their chapter (section.html);
+    on paper each sits where it is called (CSS float: footnote), without a backlink. Endnotes on
+    paper keep their notes section and lose only the backlinks."""
+    if mode == "footnotes" and not on_paper:
+        return dataclasses.replace(book, sections=tuple(s for s in book.sections if s.role != "notes"))
+    if mode != "footnotes":
+        if not on_paper:
+            return book
+        return dataclasses.replace(book, sections=tuple(
+            dataclasses.replace(s, notes=tuple(dataclasses.replace(n, html=BACKLINK.sub("", n.html)) for n in s.notes))
+            for s in book.sections))
+    sections = []
+    for section in book.sections:
+        if section.role == "notes":
+            continue
+        notes = {note.id: note for note in section.notes}
+        placed: set[str] = set()
+
+        def place(match: re.Match) -> str:
+            note_id, ref_id, number = match.groups()
+            note = notes.get(note_id)
+            if note is None or note_id in placed:  # a second call of the same note: just its number
+                return f'<span class="noteref">{number}</span>'
+            placed.add(note_id)
+            body = BLOCK_TAGS.sub(lambda m: f"<{m[1]}span" + ("" if m[1] else f' class="note-{m[2]}"') + ">", BACKLINK.sub("", note.html))
+            return f'<a id="{ref_id}" class="noteref-anchor"></a><span class="footnote" id="{note_id}">{body}</span>'
+
+        sections.append(dataclasses.replace(section, html=NOTEREF.sub(place, section.html), notes=(),
+                                            title_html=NOTEREF.sub(place, section.title_html)))
+    return dataclasses.replace(book, sections=tuple(sections))
+
+
 def _nav(theme: Theme, common: dict, book: Book, landmarks, in_spine: bool) -> Document:
+    """The EPUB navigation document: toc and landmarks; in the spine where the contents page stands."""
     page = theme.environment.get_template("nav.html").render(
         title=ROLES["contents"].heading, toc=book.toc, landmarks=landmarks, **common)
     return Document(NAV_HREF, "contents", ROLES["contents"].heading, page, in_spine, ("nav",))

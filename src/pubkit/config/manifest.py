@@ -18,7 +18,9 @@ import langcodes
 from stdnum import ean, isbn as stdisbn
 
 from ..diagnostics import Diagnostic, Location, error, relative_path
-from ..model import Accessibility, Creator, Entry, Manifest, Metadata, PartEntry
+from ..model import Accessibility, Creator, Entry, Manifest, Metadata, PartEntry, PrintSettings
+from ..paged.geometry import parse_trim
+from ..paged.vendors import TRIMS, VENDORS
 from ..roles import MATTER_ROLES, ROLES, Source
 from .schema import Checker, describe, show_path
 from .yamlpos import load_yaml
@@ -42,6 +44,7 @@ MANIFEST_KEYS: dict[str, str] = {
     "body": "the body: texts, globs, {text: ...} mappings or {part: ..., chapters: [...]}",
     "back": "back matter: texts and generated pages, in order",
     "epub": "EPUB options: {notes: endnotes|footnotes}",
+    "print": "PDF options: {trim, pod, notes, icc_profile}",
     "accessibility": "{summary, conforms_to, certified_by}",
 }
 REQUIRED = ("title", "creators", "language", "date", "body")
@@ -62,6 +65,10 @@ PART_KEYS = {"part": "the part's title", "chapters": "the part's texts"}
 EPUB_KEYS = {"notes": "endnotes (one notes section) or footnotes (at the end of each chapter)"}
 A11Y_KEYS = {"summary": "accessibility summary", "conforms_to": "a conformance claim",
              "certified_by": "who assessed the claim"}
+PRINT_KEYS = {"trim": "the trim size: a preset such as 6x9in or a5, or WIDTHxHEIGHT with a unit",
+              "pod": "the print-on-demand vendor: kdp, ingram, lulu or none",
+              "notes": "footnotes (at the foot of the page) or endnotes",
+              "icc_profile": "the printer's ICC output profile, for PDF/X (IngramSpark)"}
 NOTES_MODES = ("endnotes", "footnotes")
 TEXT_SUFFIXES = (".md", ".markdown")
 GLOB_CHARS = "*?["
@@ -87,6 +94,16 @@ def load_manifest(path: Path) -> tuple[Manifest | None, list[Diagnostic]]:
     epub = check.mapping(data, "epub", ()) or {}
     check.keys(epub, ("epub",), EPUB_KEYS)
     notes_mode = check.choice(epub, "notes", ("epub",), NOTES_MODES, "endnotes")
+    printing = check.mapping(data, "print", ()) or {}
+    check.keys(printing, ("print",), PRINT_KEYS)
+    trim_name = check.string(printing, "trim", ("print",)) or "6x9in"
+    trim = parse_trim(trim_name)
+    if trim is None:
+        check.fail("013", ("print", "trim"), f"expected a trim size such as 6x9in, 129x198mm or one of "
+                                              f"{', '.join(TRIMS)}, found '{trim_name}'")
+    pod = check.choice(printing, "pod", ("print",), tuple(VENDORS), "none")
+    print_notes = check.choice(printing, "notes", ("print",), NOTES_MODES, "footnotes")
+    icc_profile = check.string(printing, "icc_profile", ("print",))
     theme = check.string(data, "theme", ()) or "classic"
     cover = check.string(data, "cover", ())
     front = _matter(check, data, "front")
@@ -108,6 +125,8 @@ def load_manifest(path: Path) -> tuple[Manifest | None, list[Diagnostic]]:
         body=tuple(item for raw in body for item in resolver.body_items(raw)),
         back=tuple(e for raw in back for e in resolver.entry(raw)),
         epub_notes=notes_mode,
+        print=PrintSettings(trim, trim_name, pod, print_notes,
+                            resolver.file(icc_profile, ("print", "icc_profile")) if icc_profile else None),
     )
     if check.diagnostics:
         return None, check.diagnostics

@@ -1,0 +1,1 @@
+"""Paged outputs (screen and print PDF): vendor facts, page geometry, and post-processing."""

@@ -1,0 +1,78 @@
+"""Page geometry for a paged output: trim, margins with the gutter, bleed.
+
+The theme sets the type area (its margins); pubkit makes sure the gutter grows with the page
+count and that no margin falls below the vendor's minimum.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .vendors import BLEED, TRIMS, Vendor, minimum_gutter
+
+UNITS = {"in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, "pt": 1 / 72}
+LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(in|mm|cm|pt)\s*$")
+TRIM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(in|mm|cm|pt)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*(in|mm|cm|pt)\s*$")
+
+
+def parse_trim(value: str) -> tuple[float, float] | None:
+    """'6x9in', 'a5', '129x198mm', '6in x 9in' -> (width, height) in inches, or None."""
+    key = value.strip().lower().replace(" ", "")
+    if key in TRIMS:
+        return TRIMS[key]
+    match = TRIM.match(value.lower())
+    if not match:
+        return None
+    width_unit = match[2] or match[4]
+    return float(match[1]) * UNITS[width_unit], float(match[3]) * UNITS[match[4]]
+
+
+def parse_length(value: str) -> float | None:
+    match = LENGTH.match(str(value).lower())
+    return float(match[1]) * UNITS[match[2]] if match else None
+
+
+@dataclass(frozen=True)
+class Margins:
+    top: float
+    bottom: float
+    outside: float
+    inside: float
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """All in inches. ``bleed`` maps each edge (top, bottom, outside, inside) to its bleed."""
+
+    width: float
+    height: float
+    margins: Margins
+    bleed: dict[str, float]
+    mirrored: bool  # print: left and right pages differ; screen: single-sided
+
+    @property
+    def type_width(self) -> float:
+        return self.width - self.margins.inside - self.margins.outside
+
+    @property
+    def type_height(self) -> float:
+        return self.height - self.margins.top - self.margins.bottom
+
+
+def print_geometry(trim: tuple[float, float], theme: Margins, vendor: Vendor, pages: int, theme_bleeds: bool) -> Geometry:
+    bleeds = vendor.bleed_when == "always" or theme_bleeds
+    bleed = {side: BLEED for side in vendor.bleed_sides} if bleeds else {}
+    floor = vendor.min_margin_bleed if bleed else vendor.min_margin
+    margins = Margins(
+        top=max(theme.top, floor),
+        bottom=max(theme.bottom, floor),
+        outside=max(theme.outside, floor),
+        inside=max(theme.inside, minimum_gutter(pages), vendor.min_margin if vendor.name != "kdp" else 0),
+    )
+    return Geometry(trim[0], trim[1], margins, bleed, mirrored=True)
+
+
+def screen_geometry(trim: tuple[float, float], theme: Margins) -> Geometry:
+    side = (theme.inside + theme.outside) / 2
+    return Geometry(trim[0], trim[1], Margins(theme.top, theme.bottom, side, side), {}, mirrored=False)
