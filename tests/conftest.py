@@ -47,9 +47,10 @@ class Project:
     def copy_samples(self) -> None:
         shutil.copytree(ROOT / "books", self.root / "books")
 
-    def pubkit(self, *args: str, capsys) -> Run:
+    def pubkit(self, *args: str, capsys, formats: tuple[str, ...] = ("epub",)) -> Run:
+        """Run `pubkit build`; the EPUB alone unless ``formats`` says otherwise (PDFs take seconds)."""
         capsys.readouterr()
-        code = main(["build", *args])
+        code = main(["build", *args, *(f"--format={f}" for f in formats)])
         captured = capsys.readouterr()
         return Run(code, captured.out, captured.err)
 

@@ -26,7 +26,7 @@ def build(root: Path, *args: str) -> int:
     cwd = os.getcwd()
     os.chdir(root)
     try:
-        return main(["build", *args])
+        return main(["build", "--format", "epub", *args])
     finally:
         os.chdir(cwd)
 

@@ -17,13 +17,15 @@ from .assemble import assemble_book
 from .checks.epubcheck import run_epubcheck
 from .config.manifest import load_manifest
 from .diagnostics import Diagnostic, Diagnostics, Location, Severity, error, relative_path
-from .render import EPUB, Format, render_book
+from .paged.edition import make_pdf
+from .render import EPUB, PRINT_PDF, SCREEN_PDF, Format, render_book
 from .texts import Text, read_text
 from .theming import load_theme, theme_search_path
 from .writers.epub import epub_bytes
 from .writers.files import write_atomically
 
-FORMATS: dict[str, Format] = {"epub": EPUB}
+FORMATS: dict[str, Format] = {"epub": EPUB, "screen-pdf": SCREEN_PDF, "print-pdf": PRINT_PDF}
+OUTPUT_NAMES = {"epub": "{slug}.epub", "screen-pdf": "{slug}-screen.pdf", "print-pdf": "{slug}-print.pdf"}
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Artifact:
 @dataclass
 class BuildOptions:
     out_dir: Path = Path("build")
-    formats: tuple[str, ...] = ("epub",)
+    formats: tuple[str, ...] = tuple(FORMATS)
     strict: bool = False  # warnings fail the book
     epubcheck: bool = False  # validate each EPUB after writing it
 
@@ -85,17 +87,22 @@ def build_book(manifest_path: Path, options: BuildOptions, sink: Diagnostics, li
     if book is None or failed():
         return []
 
-    # 4. Render and write each format; 5. check what was written.
+    # 4. Render each format, 5. check it, 6. write it.
     artifacts = []
     for name in options.formats:
-        rendered, problems = render_book(book, theme, FORMATS[name])
+        target = options.out_dir / book.slug / OUTPUT_NAMES[name].format(slug=book.slug)
+        if FORMATS[name].split:
+            rendered, problems = render_book(book, theme, FORMATS[name])
+            data = epub_bytes(rendered) if rendered else None
+        else:
+            edition, problems = make_pdf(book, theme, FORMATS[name], manifest_path)
+            data = edition.data if edition else None
         sink.extend(problems)
-        if rendered is None or failed():
+        if data is None or failed():
             return artifacts
-        target = options.out_dir / book.slug / f"{book.slug}.{name}"
-        write_atomically(target, epub_bytes(rendered))
+        write_atomically(target, data)
         artifacts.append(Artifact(book.slug, name, target, time.perf_counter() - started))
-        if options.epubcheck:
+        if name == "epub" and options.epubcheck:
             problems, _ = run_epubcheck(target)
             sink.extend(problems)
     return artifacts

@@ -88,8 +88,8 @@ def render_book(book: Book, theme: Theme, fmt: Format, geometry=None) -> tuple[R
         stylesheets = [("css/fonts.css", _font_faces(theme))] if theme.fonts else []
         for path in theme.stylesheet_paths(fmt.stylesheets):
             css = path.read_text(encoding="utf-8")
-            if path.suffix == ".jinja":
-                css = theme.environment.from_string(css).render(page=geometry, **common)
+            if path.suffix == ".jinja":  # CSS, not HTML: no HTML escaping (use the css_string filter)
+                css = theme.environment.overlay(autoescape=False).from_string(css).render(page=geometry, **common)
             stylesheets.append((f"css/{path.name.removesuffix('.jinja')}", css))
         common["stylesheets"] = [href for href, _ in stylesheets]
         documents = _split_documents(book, theme, common) if fmt.split else [_book_document(book, theme, common)]
@@ -175,6 +175,7 @@ def place_notes(book: Book, mode: str, on_paper: bool) -> Book:
                 return f'<span class="noteref">{number}</span>'
             placed.add(note_id)
             body = BLOCK_TAGS.sub(lambda m: f"<{m[1]}span" + ("" if m[1] else f' class="note-{m[2]}"') + ">", BACKLINK.sub("", note.html))
+            body = body.replace("\n", " ")  # WeasyPrint 70 breaks the line at a newline inside a footnote
             return f'<a id="{ref_id}" class="noteref-anchor"></a><span class="footnote" id="{note_id}">{body}</span>'
 
         sections.append(dataclasses.replace(section, html=NOTEREF.sub(place, section.html), notes=(),

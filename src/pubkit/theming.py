@@ -13,6 +13,7 @@ import jinja2
 import yaml
 
 from .diagnostics import Diagnostic, Location, did_you_mean, error, relative_path
+from .paged.geometry import Margins
 
 BUNDLED_THEMES = Path(__file__).parent / "themes"  # in an installed wheel
 SOURCE_THEMES = Path(__file__).resolve().parents[2] / "themes"  # in a source checkout
@@ -39,6 +40,8 @@ class Theme:
     fonts: tuple[Font, ...]
     stylesheets: dict[str, tuple[Path, ...]]  # format -> files, in cascade order
     environment: jinja2.Environment
+    print_margins: Margins  # the type area on paper, in inches
+    print_bleed: bool  # pages print to the edge
 
     def stylesheet_paths(self, fmt: str) -> tuple[Path, ...]:
         return self.stylesheets.get(fmt, ())
@@ -73,11 +76,13 @@ def load_theme(name: str, search_path: list[Path], where: Location) -> tuple[The
         current = data.get("extends")
 
     options: dict = {}
+    paper: dict = {}
     fonts: list[Font] = []
     stylesheets: dict[str, tuple[Path, ...]] = {}
     problems: list[Diagnostic] = []
     for folder, data in reversed(chain):  # the base first, so the child overrides
         options.update(data.get("options") or {})
+        paper.update(data.get("print") or {})
         if "fonts" in data:
             fonts = []
             for spec in data["fonts"] or []:
@@ -107,10 +112,12 @@ def load_theme(name: str, search_path: list[Path], where: Location) -> tuple[The
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters.update(names=join_names, roman=roman, credit=credit)
+    environment.filters.update(names=join_names, roman=roman, credit=credit, css_string=css_string)
+    margins = {"top": 0.75, "bottom": 0.75, "outside": 0.6, "inside": 0.75, **(paper.get("margins") or {})}
     if problems:
         return None, problems
-    return Theme(name, folders, options, tuple(fonts), stylesheets, environment), []
+    return Theme(name, folders, options, tuple(fonts), stylesheets, environment,
+                 Margins(**{k: float(v) for k, v in margins.items()}), bool(paper.get("bleed"))), []
 
 
 def _find(name: str, folders: list[Path]) -> Path | None:
@@ -147,3 +154,9 @@ def roman(number: int | None) -> str:
 
 def credit(marc: str) -> str:
     return CREDITS.get(marc, "With")
+
+
+def css_string(words: str) -> str:
+    """A CSS string literal: quoted, with quotes, backslashes and line breaks escaped."""
+    escaped = str(words).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return f'"{escaped}"'

@@ -1,0 +1,210 @@
+"""Preflight of a print PDF (pikepdf): what printers check before they accept an upload.
+
+Each finding is a diagnostic naming the page. Errors are what a vendor rejects; warnings are what
+a reader would notice (a fallback font, a soft image).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from dataclasses import dataclass
+
+import pikepdf
+
+from ..diagnostics import Diagnostic, Location, error, warning
+from ..paged.geometry import Geometry
+from ..paged.vendors import Vendor
+
+POINTS = 72.0
+TOLERANCE = 0.05  # points: WeasyPrint works in CSS pixels, so boxes carry float rounding
+MIN_PPI = 300
+SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+
+
+@dataclass(frozen=True)
+class Expected:
+    geometry: Geometry
+    vendor: Vendor
+    gray: bool
+    font_names: tuple[str, ...]  # PostScript name stems of the theme's fonts, e.g. "CharisSIL"
+
+
+def preflight(data: bytes, expected: Expected, where: str) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    vendor = expected.vendor
+    foreign_fonts: dict[str, list[int]] = {}
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        count = len(pdf.pages)
+        for number, page in enumerate(pdf.pages, start=1):
+            at = Location(f"{where} page {number}")
+            problems += _boxes(page, number, expected.geometry, at)
+            if not vendor.allow_links and "/Annots" in page.obj:
+                problems.append(error("P005", f"{len(page.obj.Annots)} annotation(s) (links) on the page; {vendor.title} accepts none", at))
+            problems += _resources(page, expected, at, foreign_fonts, number)
+        doc = Location(where)
+        for name, pages in foreign_fonts.items():
+            problems.append(warning("P004", f"font {name} (on {_pages(pages)}) is not one of the theme's fonts: some "
+                                            "characters fell back to a system font", doc))
+        if not vendor.allow_links and "/Outlines" in pdf.Root:
+            problems.append(error("P005", f"the PDF has bookmarks (an outline); {vendor.title} accepts none", doc))
+        if vendor.pdf_variant and vendor.pdf_variant.startswith("pdf/x"):
+            intents = pdf.Root.get("/OutputIntents") or []
+            if not any(i.get("/S") == "/GTS_PDFX" and "/DestOutputProfile" in i for i in intents):
+                problems.append(error("P006", "PDF/X is claimed but there is no GTS_PDFX output intent with a profile", doc))
+            if _transparency(pdf):
+                problems.append(error("P006", "transparency (soft masks or opacity below 1) is not allowed in PDF/X-3", doc))
+        if count < vendor.min_pages:
+            problems.append(error("P008", f"{count} pages; {vendor.title} needs at least {vendor.min_pages}", doc))
+        if vendor.max_pages and count > vendor.max_pages:
+            problems.append(error("P008", f"{count} pages; {vendor.title} prints at most {vendor.max_pages}", doc))
+        if vendor.even_pages and count % 2:
+            problems.append(error("P008", f"{count} pages; {vendor.title} needs an even page count", doc))
+    return _deduplicated(problems)
+
+
+def _transparency(pdf: pikepdf.Pdf) -> bool:
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary):
+            if obj.get("/Type") == "/ExtGState" or "/CA" in obj or "/ca" in obj:
+                if float(obj.get("/CA", 1)) < 1 or float(obj.get("/ca", 1)) < 1 or obj.get("/SMask", "/None") != "/None":
+                    return True
+    return False
+
+
+def _boxes(page: pikepdf.Page, number: int, geometry: Geometry, at: Location) -> list[Diagnostic]:
+    """TrimBox is the trim; MediaBox adds the bleed on the sides that have it (recto: inside is left)."""
+    right_page = number % 2 == 1 or not geometry.mirrored
+    bleed = geometry.bleed
+    left = bleed.get("inside" if right_page else "outside", 0.0)
+    right = bleed.get("outside" if right_page else "inside", 0.0)
+    want_media = (geometry.width + left + right, geometry.height + bleed.get("top", 0) + bleed.get("bottom", 0))
+    want_trim = (geometry.width, geometry.height)
+    problems = []
+    media = _size(page.obj.MediaBox)
+    trim = _size(page.obj.get("/TrimBox", page.obj.MediaBox))
+    for name, found, want in (("MediaBox", media, want_media), ("TrimBox", trim, want_trim)):
+        if any(abs(f - w * POINTS) > TOLERANCE for f, w in zip(found, want)):
+            problems.append(error("P001", f"{name} is {found[0] / POINTS:.4f} x {found[1] / POINTS:.4f} in, expected "
+                                          f"{want[0]:.4f} x {want[1]:.4f} in", at))
+    return problems
+
+
+def _size(box) -> tuple[float, float]:
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return abs(x1 - x0), abs(y1 - y0)
+
+
+def _resources(page: pikepdf.Page, expected: Expected, at: Location, foreign: dict, number: int) -> list[Diagnostic]:
+    problems = []
+    for font in {f.objgen: f for f in _fonts(page.obj)}.values():
+        problems += _font(font, at)
+        name = _font_name(font)
+        if expected.font_names and not _squash(name).startswith(tuple(_squash(n) for n in expected.font_names)):
+            foreign.setdefault(name, []).append(number)
+    if expected.gray:
+        problems += _colour(page, at)
+    for pixels_wide, inches_wide, name in _images(page.obj, pikepdf.Matrix()):
+        ppi = pixels_wide / inches_wide if inches_wide else math.inf
+        if ppi < MIN_PPI:
+            problems.append(warning("P007", f"image {name} prints at {ppi:.0f} ppi; printers ask for at least {MIN_PPI}", at))
+    return problems
+
+
+def _fonts(obj):
+    """The fonts a page or form really selects (Tf), not all those its resources list: WeasyPrint
+    shares one resource dictionary between all pages."""
+    resources = obj.get("/Resources") or {}
+    fonts = resources.get("/Font") or {}
+    xobjects = resources.get("/XObject") or {}
+    for operands, operator in pikepdf.parse_content_stream(obj):
+        name = str(operator)
+        if name == "Tf" and str(operands[0]) in fonts:
+            yield fonts[str(operands[0])]
+        elif name == "Do":
+            xobject = xobjects.get(str(operands[0]))
+            if xobject is not None and xobject.get("/Subtype") == "/Form":
+                yield from _fonts(xobject)
+
+
+def _font(font, at: Location) -> list[Diagnostic]:
+    if font.get("/Subtype") == "/Type3":
+        return []  # glyphs drawn in the file itself
+    descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+    descriptor = descendant.get("/FontDescriptor") or {}
+    if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+        return [error("P003", f"font {_font_name(font)} is not embedded", at)]
+    return []
+
+
+def _font_name(font) -> str:
+    return SUBSET_PREFIX.sub("", str(font.get("/BaseFont", "/unknown"))[1:])
+
+
+def _squash(name: str) -> str:
+    """'Charis-SIL-Italic' and 'CharisSIL' compare by their letters and digits."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _pages(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:5])) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+    return f"page{'s' if len(numbers) > 1 else ''} {shown}"
+
+
+def _colour(page: pikepdf.Page, at: Location) -> list[Diagnostic]:
+    problems = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        name = str(operator)
+        if name in ("rg", "RG"):
+            problems.append(error("P009", "RGB colour in a grayscale interior", at))
+            break
+        if name in ("k", "K") and any(float(v) for v in operands[:3]):
+            problems.append(error("P009", "CMYK colour (not black) in a grayscale interior", at))
+            break
+    for _, xobject in ((page.obj.get("/Resources") or {}).get("/XObject") or {}).items():
+        if xobject.get("/Subtype") == "/Image" and _is_colour(xobject.get("/ColorSpace")):
+            problems.append(error("P009", "a colour image in a grayscale interior", at))
+    return problems
+
+
+def _is_colour(space) -> bool:
+    if space is None:
+        return False
+    if isinstance(space, pikepdf.Array) and space[0] == "/ICCBased":
+        return int(space[1].get("/N", 1)) > 1
+    return str(space) in ("/DeviceRGB", "/DeviceCMYK", "/CalRGB")
+
+
+def _images(obj, matrix: pikepdf.Matrix):
+    """(pixel width, drawn width in inches, name) for each image drawn, following the CTM."""
+    xobjects = (obj.get("/Resources") or {}).get("/XObject") or {}
+    stack, ctm = [], matrix
+    for operands, operator in pikepdf.parse_content_stream(obj):
+        name = str(operator)
+        if name == "q":
+            stack.append(ctm)
+        elif name == "Q" and stack:
+            ctm = stack.pop()
+        elif name == "cm":
+            ctm = pikepdf.Matrix(*[float(v) for v in operands]) @ ctm
+        elif name == "Do":
+            xobject = xobjects.get(str(operands[0]))
+            if xobject is None:
+                continue
+            if xobject.get("/Subtype") == "/Image":
+                drawn = math.hypot(ctm.a, ctm.b) / POINTS
+                yield int(xobject.Width), drawn, str(operands[0])
+            elif xobject.get("/Subtype") == "/Form":
+                inner = pikepdf.Matrix(*[float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])]) @ ctm
+                yield from _images(xobject, inner)
+
+
+def _deduplicated(problems: list[Diagnostic]) -> list[Diagnostic]:
+    seen, out = set(), []
+    for problem in problems:
+        key = (problem.code, problem.message, problem.location)
+        if key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return out

@@ -1,0 +1,77 @@
+"""One PDF edition of a book: geometry, render, lay out, finish for the vendor, preflight.
+
+The gutter depends on the page count and the page count on the gutter, so a print interior is
+laid out once with the gutter for the theme's margins and laid out again only if the pages it
+produced call for a wider one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..checks.preflight import Expected, preflight
+from ..diagnostics import Diagnostic, Location, error, relative_path
+from ..model import Book
+from ..render import PRINT_PDF, Format, render_book
+from ..theming import Theme
+from ..writers.pdf import PdfOptions, write_pdf
+from .finish import finish_pdf, pages_needed
+from .geometry import Geometry, print_geometry, screen_geometry
+from .vendors import VENDORS, minimum_gutter
+
+# A machine's generic CMYK profile (Debian libgs-common, AGPL: referenced here, never shipped).
+GENERIC_CMYK = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+MIN_TYPE_AREA = (2.0, 3.0)  # inches: below this the margins have eaten the page
+
+
+@dataclass(frozen=True)
+class Edition:
+    data: bytes
+    pages: int
+    geometry: Geometry
+    layout_seconds: float  # WeasyPrint's layout and PDF writing, for the benchmark
+    write_seconds: float
+
+
+def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path) -> tuple[Edition | None, list[Diagnostic]]:
+    where = Location(relative_path(manifest_file))
+    is_print = fmt is PRINT_PDF
+    vendor = VENDORS[book.print.pod] if is_print else VENDORS["none"]
+    gray = is_print and vendor.color == "gray"
+
+    geometry = (print_geometry(book.print.trim, theme.print_margins, vendor, 0, theme.print_bleed) if is_print
+                else screen_geometry(book.print.trim, theme.print_margins))
+    if geometry.type_width < MIN_TYPE_AREA[0] or geometry.type_height < MIN_TYPE_AREA[1]:
+        return None, [error("P000", f"print.trim: {book.print.trim_name} leaves a type area of {geometry.type_width:.2f} x "
+                                    f"{geometry.type_height:.2f} in inside the margins; expected at least "
+                                    f"{MIN_TYPE_AREA[0]} x {MIN_TYPE_AREA[1]} in", where)]
+    # The screen edition is tagged (PDF/UA-1): headings, lists, tables, figures with their alt text.
+    options = PdfOptions(variant=vendor.pdf_variant if is_print else "pdf/ua-1", full_fonts=is_print, gray_images=gray)
+    if vendor.pdf_variant and vendor.pdf_variant.startswith("pdf/x"):
+        profile = book.print.icc_profile or (GENERIC_CMYK if GENERIC_CMYK.is_file() else None)
+        if profile is None:
+            return None, [error("P010", f"{vendor.title} needs PDF/X with an output intent; name the printer's ICC "
+                                        "profile in print.icc_profile (or install Debian's libgs-common for a generic one)", where)]
+        options = PdfOptions(options.variant, options.full_fonts, profile.read_bytes(), gray)
+
+    problems: list[Diagnostic] = []
+    for _ in range(2):
+        rendered, found = render_book(book, theme, fmt, geometry)
+        problems += found
+        if rendered is None:
+            return None, problems
+        result, found = write_pdf(rendered, options)
+        problems += found
+        if not is_print or geometry.margins.inside >= minimum_gutter(result.pages):
+            break
+        geometry = print_geometry(book.print.trim, theme.print_margins, vendor, result.pages, theme.print_bleed)
+        problems = []
+
+    data = finish_pdf(result.data, vendor, gray) if is_print else result.data
+    pages = pages_needed(result.pages, vendor, False) if is_print and data is not result.data else result.pages
+    label = f"{book.slug}{'-print' if is_print else '-screen'}.pdf"
+    if is_print:
+        fonts = tuple(font.path.stem.split("-")[0] for font in theme.fonts)
+        problems += preflight(data, Expected(geometry, vendor, gray, fonts), label)
+    return Edition(data, pages, geometry, result.layout_seconds, result.write_seconds), problems

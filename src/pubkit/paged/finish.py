@@ -1,0 +1,100 @@
+"""Finishing a print PDF for a vendor, after WeasyPrint wrote it (pikepdf):
+
+- no link annotations and no bookmarks where the vendor forbids them (KDP, PDF/X);
+- blank pages added to reach the vendor's minimum, an even count, a blank last page;
+- RGB colour operators turned to gray for black-and-white interiors (text, rules and vector
+  images alike; raster images are converted before layout, see writers/pdf.py).
+
+The result is saved deterministically: the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+
+from .vendors import Vendor
+
+RGB_TO_GRAY = {"rg": "g", "RG": "G"}
+
+
+def pages_needed(pages: int, vendor: Vendor, last_page_blank: bool) -> int:
+    """The page count after padding: the vendor's minimum, even, a blank last page if required."""
+    total = max(pages, vendor.min_pages)
+    if vendor.blank_last_page and not last_page_blank and total == pages:
+        total += 1
+    if vendor.even_pages and total % 2:
+        total += 1
+    return total
+
+
+def finish_pdf(data: bytes, vendor: Vendor, gray: bool) -> bytes:
+    if vendor.allow_links and not gray and vendor.min_pages <= 1 and not vendor.even_pages:
+        return data  # nothing to do: keep WeasyPrint's bytes as they are
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if not vendor.allow_links:
+            _strip_interactive(pdf)
+        if gray:
+            for page in pdf.pages:
+                _gray_page(pdf, page)
+        _pad(pdf, vendor)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        return out.getvalue()
+
+
+def _strip_interactive(pdf: pikepdf.Pdf) -> None:
+    for page in pdf.pages:
+        if "/Annots" in page.obj:
+            del page.obj["/Annots"]
+    for key in ("/Outlines", "/PageMode"):
+        if key in pdf.Root:
+            del pdf.Root[key]
+
+
+def _pad(pdf: pikepdf.Pdf, vendor: Vendor) -> None:
+    count = len(pdf.pages)
+    target = pages_needed(count, vendor, _is_blank(pdf.pages[-1]))
+    for index in range(count, target):
+        # A new page takes the boxes of the last page on the same side (bleed differs by side).
+        model = pdf.pages[index - 2] if index >= 2 else pdf.pages[-1]
+        page = pikepdf.Dictionary(Type=pikepdf.Name.Page, Resources=pikepdf.Dictionary(),
+                                  Contents=pdf.make_stream(b""))
+        for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
+            if box in model.obj:
+                page[box] = pikepdf.Array(list(model.obj[box]))
+        pdf.pages.append(pikepdf.Page(page))
+
+
+def _is_blank(page: pikepdf.Page) -> bool:
+    operators = {str(op) for _, op in pikepdf.parse_content_stream(page)}
+    return not operators & {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh"}
+
+
+def _gray_page(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
+    page.obj.Contents = pdf.make_stream(_gray_stream(pikepdf.parse_content_stream(page)))
+    for _, xobject in (page.obj.get("/Resources", {}).get("/XObject", {}) or {}).items():
+        _gray_xobject(pdf, xobject)
+
+
+def _gray_xobject(pdf: pikepdf.Pdf, xobject) -> None:
+    if xobject.get("/Subtype") != "/Form":
+        return
+    xobject.write(_gray_stream(pikepdf.parse_content_stream(xobject)))
+    for _, inner in (xobject.get("/Resources", {}).get("/XObject", {}) or {}).items():
+        _gray_xobject(pdf, inner)
+
+
+def _gray_stream(instructions) -> bytes:
+    out = []
+    for operands, operator in instructions:
+        name = str(operator)
+        if name in RGB_TO_GRAY and len(operands) == 3:
+            r, g, b = (float(x) for x in operands)
+            luminance = round(0.299 * r + 0.587 * g + 0.114 * b, 4)  # ITU-R BT.601
+            out.append(([luminance], pikepdf.Operator(RGB_TO_GRAY[name])))
+        else:
+            out.append((operands, operator))
+    return pikepdf.unparse_content_stream(out)

@@ -1,0 +1,137 @@
+"""Rendered (one HTML document for the whole book) -> PDF bytes. The only WeasyPrint import.
+
+Hermetic: WeasyPrint fetches through ``_BookFetcher``, which serves the rendered book's own files
+(stylesheets, fonts, images, the output profile) from memory and refuses everything else, so no
+network request and no read outside the project can happen. WeasyPrint's warnings (CSS it ignored,
+resources it could not load) are captured and returned as diagnostics naming their file.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ..diagnostics import Diagnostic, Location, warning
+from ..render import Rendered
+
+BASE_URL = "file:///pubkit-book/"
+POSITION = re.compile(r" at (\d+):(\d+)")
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    variant: str | None = None  # WeasyPrint pdf_variant: pdf/x-3, pdf/ua-1 ...
+    full_fonts: bool = False  # embed whole font files (print) rather than subsets
+    output_profile: bytes | None = None  # ICC profile for a PDF/X output intent
+    gray_images: bool = False  # serve raster images converted to grayscale
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    data: bytes
+    pages: int
+    layout_seconds: float
+    write_seconds: float
+
+
+class _BookFetcher(URLFetcher):
+    def __init__(self, files: dict[str, tuple[bytes, str]]):
+        super().__init__(allowed_protocols={"file"})
+        self.files = files
+
+    def fetch(self, url, headers=None):
+        path = url.removeprefix(BASE_URL).split("#")[0]
+        if url.startswith(BASE_URL) and path in self.files:
+            data, media_type = self.files[path]
+            return URLFetcherResponse(url, data, {"Content-Type": media_type})
+        raise ValueError(f"not a file of this book: {url}")
+
+
+def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[Diagnostic]]:
+    [document] = rendered.documents
+    files = {r.href: (r.data, r.media_type) for r in rendered.resources}
+    if options.gray_images:
+        files.update({href: (_gray(data, media_type), media_type) for href, (data, media_type) in files.items()
+                      if media_type in ("image/png", "image/jpeg")})
+    html = document.xhtml
+    if options.output_profile:
+        files["icc/output.icc"] = (options.output_profile, "application/vnd.iccprofile")
+        html = html.replace("</head>", '<style>@color-profile device-cmyk { src: url("icc/output.icc"); components: cyan, magenta, yellow, black }</style>\n</head>', 1)
+
+    fetcher = _BookFetcher(files)
+    problems = _stylesheet_warnings(rendered, fetcher)
+    already = {p.message for p in problems}
+    with _captured_warnings() as found:
+        start = time.perf_counter()
+        laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+        middle = time.perf_counter()
+        data = laid_out.write_pdf(
+            pdf_variant=options.variant,
+            pdf_identifier=True,  # an ID hashed from the content: reproducible, and PDF/X needs one
+            full_fonts=options.full_fonts,
+        )
+        end = time.perf_counter()
+    theme = Location(f"theme {rendered.book.theme}")
+    problems += [warning("W002", message, theme) for message in found if message not in already]
+    return PdfResult(data, len(laid_out.pages), middle - start, end - middle), problems
+
+
+def _stylesheet_warnings(rendered: Rendered, fetcher: URLFetcher) -> list[Diagnostic]:
+    """WeasyPrint names the line and column of CSS it ignores, but not the file: parse each
+    stylesheet alone first, so each warning is reported with the file it came from."""
+    problems = []
+    for resource in rendered.resources:
+        if resource.media_type != "text/css":
+            continue
+        with _captured_warnings() as found:
+            CSS(string=resource.data.decode("utf-8"), base_url=BASE_URL + resource.href, url_fetcher=fetcher)
+        for message in found:
+            position = POSITION.search(message)
+            line, col = (int(position[1]), int(position[2])) if position else (None, None)
+            where = Location(f"theme {rendered.book.theme}: {resource.href}", line, col)
+            problems.append(warning("W001", message, where))
+    return problems
+
+
+@contextmanager
+def _captured_warnings():
+    """Collect WeasyPrint's warning messages while it works, instead of printing them."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.WARNING:
+                messages.append(record.getMessage())
+
+    logger = logging.getLogger("weasyprint")
+    handler = Collect()
+    saved = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = saved
+
+
+def _gray(data: bytes, media_type: str) -> bytes:
+    """Grayscale interiors get grayscale images (Lulu, IngramSpark black and white)."""
+    from PIL import Image  # WeasyPrint's own dependency
+
+    image = Image.open(io.BytesIO(data))
+    if image.mode in ("L", "LA", "1"):
+        return data
+    out = io.BytesIO()
+    if media_type == "image/png":
+        image.convert("LA" if "A" in image.getbands() else "L").save(out, format="PNG")
+    else:
+        image.convert("L").save(out, format="JPEG", quality=95)
+    return out.getvalue()
