@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..diagnostics import Diagnostic, Location, warning
+from ..diagnostics import Diagnostic, Location, error, relative_path, warning
 from ..render import Rendered
 
 BASE_URL = "file:///pubkit-book/"
 POSITION = re.compile(r" at (\d+):(\d+)")
+BROKEN_IMAGE = re.compile(r"^Failed to load image at '([^']+)': (.*)$", re.S)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,15 @@ def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[
         )
         end = time.perf_counter()
     theme = Location(f"theme {rendered.book.theme}")
-    problems += [warning("W002", message, theme) for message in found if message not in already]
+    sources = {asset.href: asset.source for asset in rendered.book.assets}
+    for message in found:
+        broken = BROKEN_IMAGE.match(message)
+        if broken and broken[1].removeprefix(BASE_URL) in sources:
+            href = broken[1].removeprefix(BASE_URL)
+            problems.append(error("X208", f"image '{sources[href].name}' cannot be read: {broken[2]}",
+                                  Location(relative_path(sources[href]))))
+        elif message not in already:
+            problems.append(warning("W002", message, theme))
     return PdfResult(data, len(laid_out.pages), middle - start, end - middle), problems
 
 

@@ -1,0 +1,67 @@
+"""Problems that only paged outputs meet: trims, margins, theme CSS, unreadable images."""
+
+from __future__ import annotations
+
+from conftest import MINIMAL_MANIFEST
+
+PDF = ("print-pdf",)
+TEXTS = {"books/texts/one.md": "# One\n\nWords.\n"}
+
+
+def test_an_unknown_trim_lists_the_presets(project, capsys):
+    project.write({"books/a.yaml": MINIMAL_MANIFEST + "print: {trim: quarto}\n", **TEXTS})
+    run = project.pubkit("books/a.yaml", capsys=capsys, formats=PDF)
+    assert run.code == 1
+    assert ("books/a.yaml:7:15: error[M013]: print.trim: expected a trim size such as 6x9in, 129x198mm or one of "
+            "5x8in, 5.25x8in, 5.5x8.5in, 6x9in, 6.14x9.21in, 7x10in, a5, b-format, royal, found 'quarto'") in run.err.splitlines()
+
+
+def test_trims_with_units(project, capsys):
+    project.write({"books/a.yaml": MINIMAL_MANIFEST + "print: {trim: 129x198mm}\n", **TEXTS})
+    run = project.pubkit("books/a.yaml", capsys=capsys, formats=PDF)
+    assert run.code == 0, run.err
+    import pikepdf
+
+    with pikepdf.open(project.root / "build/a/a-print.pdf") as doc:
+        trim = [float(v) for v in doc.pages[0].obj.TrimBox]
+    assert round(trim[2] - trim[0], 2) == round(129 / 25.4 * 72, 2)
+
+
+def test_a_trim_smaller_than_the_margins(project, capsys):
+    project.write({"books/a.yaml": MINIMAL_MANIFEST + "print: {trim: 3x4in}\n", **TEXTS})
+    run = project.pubkit("books/a.yaml", capsys=capsys, formats=PDF)
+    assert run.code == 1
+    assert ("books/a.yaml: error[P000]: print.trim: 3x4in leaves a type area of 1.65 x 2.45 in inside the margins; "
+            "expected at least 2.0 x 3.0 in") in run.err.splitlines()
+
+
+def test_a_css_problem_in_a_theme_names_its_file(project, capsys):
+    project.write({
+        "books/a.yaml": MINIMAL_MANIFEST + "theme: house\n", **TEXTS,
+        "themes/house/theme.yaml": "name: house\nextends: classic\nstylesheets:\n"
+                                   "  print-pdf: [css/base.css, css/paged.css, css/print.css, css/page.css.jinja, css/house.css]\n",
+        "themes/house/css/house.css": "p {\n  colour: red;\n}\n",
+    })
+    run = project.pubkit("books/a.yaml", capsys=capsys, formats=PDF)
+    assert run.code == 0
+    assert ("theme house: css/house.css:2:3: warning[W001]: Ignored `colour: red` at 2:3, unknown property.") in run.err.splitlines()
+
+
+def test_an_image_that_cannot_be_read_fails_the_book(project, capsys):
+    project.write({"books/a.yaml": MINIMAL_MANIFEST, "books/texts/one.md": "# One\n\n![A map](map.png)\n"})
+    (project.root / "books/texts/map.png").write_bytes(b"not a png at all")
+    run = project.pubkit("books/a.yaml", capsys=capsys, formats=PDF)
+    assert run.code == 1
+    line = next(line for line in run.err.splitlines() if "X208" in line)
+    assert line.startswith("books/texts/map.png: error[X208]: image 'map.png' cannot be read: ")
+    assert not (project.root / "build/a/a-print.pdf").exists()
+
+
+def test_a_missing_font_file_in_a_theme(project, capsys):
+    project.write({
+        "books/a.yaml": MINIMAL_MANIFEST + "theme: house\n", **TEXTS,
+        "themes/house/theme.yaml": "name: house\nextends: classic\nfonts:\n  - {family: Gone, file: fonts/Gone.ttf}\n",
+    })
+    run = project.pubkit("books/a.yaml", capsys=capsys, formats=PDF)
+    assert run.code == 1
+    assert "themes/house/theme.yaml: error[H004]: font file 'fonts/Gone.ttf' does not exist" in run.err.splitlines()
