@@ -128,7 +128,7 @@ def long_book(tmp_path_factory):
     import sys
 
     sys.path.insert(0, str(ROOT / "bench"))
-    from epub_bench import generate
+    from generate import generate
 
     root = tmp_path_factory.mktemp("long")
     generate(root / "books", words=9000, chapters=3)

@@ -17,7 +17,6 @@ from .assemble import assemble_book
 from .checks.epubcheck import run_epubcheck
 from .config.manifest import load_manifest
 from .diagnostics import Diagnostic, Diagnostics, Location, Severity, error, relative_path
-from .paged.edition import make_pdf
 from .render import EPUB, PRINT_PDF, SCREEN_PDF, Format, render_book
 from .texts import Text, read_text
 from .theming import load_theme, theme_search_path
@@ -95,6 +94,8 @@ def build_book(manifest_path: Path, options: BuildOptions, sink: Diagnostics, li
             rendered, problems = render_book(book, theme, FORMATS[name])
             data = epub_bytes(rendered) if rendered else None
         else:
+            from .paged.edition import make_pdf  # imports WeasyPrint (half a second): only for PDFs
+
             edition, problems = make_pdf(book, theme, FORMATS[name], manifest_path)
             data = edition.data if edition else None
         sink.extend(problems)

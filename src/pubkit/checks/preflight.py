@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pikepdf
 
@@ -96,36 +96,71 @@ def _size(box) -> tuple[float, float]:
     return abs(x1 - x0), abs(y1 - y0)
 
 
+# The only operators the checks read: asking pikepdf for these alone keeps a 300-page book fast.
+OPERATORS = "q Q cm Tf Do rg RG k K"
+
+
+@dataclass
+class _Content:
+    """What one pass over a page's content (and the forms it draws) found."""
+
+    fonts: dict = field(default_factory=dict)  # objgen -> font dictionary
+    images: list = field(default_factory=list)  # (pixel width, drawn inches, name)
+    colours: set = field(default_factory=set)  # "rgb", "cmyk" (not black)
+
+
+def _scan(obj, ctm: pikepdf.Matrix, found: _Content) -> None:
+    resources = obj.get("/Resources") or {}
+    fonts = resources.get("/Font") or {}
+    xobjects = resources.get("/XObject") or {}
+    stack = []
+    for operands, operator in pikepdf.parse_content_stream(obj, OPERATORS):
+        name = str(operator)
+        if name == "q":
+            stack.append(ctm)
+        elif name == "Q" and stack:
+            ctm = stack.pop()
+        elif name == "cm":
+            ctm = pikepdf.Matrix(*[float(v) for v in operands]) @ ctm
+        elif name == "Tf" and str(operands[0]) in fonts:
+            font = fonts[str(operands[0])]
+            found.fonts[font.objgen] = font
+        elif name in ("rg", "RG"):
+            found.colours.add("rgb")
+        elif name in ("k", "K") and any(float(v) for v in operands[:3]):
+            found.colours.add("cmyk")
+        elif name == "Do":
+            xobject = xobjects.get(str(operands[0]))
+            if xobject is None:
+                continue
+            if xobject.get("/Subtype") == "/Image":
+                found.images.append((int(xobject.Width), math.hypot(ctm.a, ctm.b) / POINTS, str(operands[0]), xobject))
+            elif xobject.get("/Subtype") == "/Form":
+                matrix = pikepdf.Matrix(*[float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])])
+                _scan(xobject, matrix @ ctm, found)
+
+
 def _resources(page: pikepdf.Page, expected: Expected, at: Location, foreign: dict, number: int) -> list[Diagnostic]:
+    found = _Content()
+    _scan(page.obj, pikepdf.Matrix(), found)
     problems = []
-    for font in {f.objgen: f for f in _fonts(page.obj)}.values():
+    for font in found.fonts.values():
         problems += _font(font, at)
         name = _font_name(font)
         if expected.font_names and not _squash(name).startswith(tuple(_squash(n) for n in expected.font_names)):
             foreign.setdefault(name, []).append(number)
     if expected.gray:
-        problems += _colour(page, at)
-    for pixels_wide, inches_wide, name in _images(page.obj, pikepdf.Matrix()):
+        if "rgb" in found.colours:
+            problems.append(error("P009", "RGB colour in a grayscale interior", at))
+        if "cmyk" in found.colours:
+            problems.append(error("P009", "CMYK colour (not black) in a grayscale interior", at))
+        if any(_is_colour(image.get("/ColorSpace")) for *_, image in found.images):
+            problems.append(error("P009", "a colour image in a grayscale interior", at))
+    for pixels_wide, inches_wide, name, _ in found.images:
         ppi = pixels_wide / inches_wide if inches_wide else math.inf
         if ppi < MIN_PPI:
             problems.append(warning("P007", f"image {name} prints at {ppi:.0f} ppi; printers ask for at least {MIN_PPI}", at))
     return problems
-
-
-def _fonts(obj):
-    """The fonts a page or form really selects (Tf), not all those its resources list: WeasyPrint
-    shares one resource dictionary between all pages."""
-    resources = obj.get("/Resources") or {}
-    fonts = resources.get("/Font") or {}
-    xobjects = resources.get("/XObject") or {}
-    for operands, operator in pikepdf.parse_content_stream(obj):
-        name = str(operator)
-        if name == "Tf" and str(operands[0]) in fonts:
-            yield fonts[str(operands[0])]
-        elif name == "Do":
-            xobject = xobjects.get(str(operands[0]))
-            if xobject is not None and xobject.get("/Subtype") == "/Form":
-                yield from _fonts(xobject)
 
 
 def _font(font, at: Location) -> list[Diagnostic]:
@@ -152,52 +187,12 @@ def _pages(numbers: list[int]) -> str:
     return f"page{'s' if len(numbers) > 1 else ''} {shown}"
 
 
-def _colour(page: pikepdf.Page, at: Location) -> list[Diagnostic]:
-    problems = []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        name = str(operator)
-        if name in ("rg", "RG"):
-            problems.append(error("P009", "RGB colour in a grayscale interior", at))
-            break
-        if name in ("k", "K") and any(float(v) for v in operands[:3]):
-            problems.append(error("P009", "CMYK colour (not black) in a grayscale interior", at))
-            break
-    for _, xobject in ((page.obj.get("/Resources") or {}).get("/XObject") or {}).items():
-        if xobject.get("/Subtype") == "/Image" and _is_colour(xobject.get("/ColorSpace")):
-            problems.append(error("P009", "a colour image in a grayscale interior", at))
-    return problems
-
-
 def _is_colour(space) -> bool:
     if space is None:
         return False
     if isinstance(space, pikepdf.Array) and space[0] == "/ICCBased":
         return int(space[1].get("/N", 1)) > 1
     return str(space) in ("/DeviceRGB", "/DeviceCMYK", "/CalRGB")
-
-
-def _images(obj, matrix: pikepdf.Matrix):
-    """(pixel width, drawn width in inches, name) for each image drawn, following the CTM."""
-    xobjects = (obj.get("/Resources") or {}).get("/XObject") or {}
-    stack, ctm = [], matrix
-    for operands, operator in pikepdf.parse_content_stream(obj):
-        name = str(operator)
-        if name == "q":
-            stack.append(ctm)
-        elif name == "Q" and stack:
-            ctm = stack.pop()
-        elif name == "cm":
-            ctm = pikepdf.Matrix(*[float(v) for v in operands]) @ ctm
-        elif name == "Do":
-            xobject = xobjects.get(str(operands[0]))
-            if xobject is None:
-                continue
-            if xobject.get("/Subtype") == "/Image":
-                drawn = math.hypot(ctm.a, ctm.b) / POINTS
-                yield int(xobject.Width), drawn, str(operands[0])
-            elif xobject.get("/Subtype") == "/Form":
-                inner = pikepdf.Matrix(*[float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])]) @ ctm
-                yield from _images(xobject, inner)
 
 
 def _deduplicated(problems: list[Diagnostic]) -> list[Diagnostic]:
