@@ -65,3 +65,24 @@ def test_a_missing_font_file_in_a_theme(project, capsys):
     run = project.pubkit("books/a.yaml", capsys=capsys, formats=PDF)
     assert run.code == 1
     assert "themes/house/theme.yaml: error[H004]: font file 'fonts/Gone.ttf' does not exist" in run.err.splitlines()
+
+
+def test_kdp_bleeds_on_three_sides_when_the_theme_bleeds(project, capsys):
+    """KDP: 0.125 in at top, bottom and outside, none at the gutter (6x9 in -> 6.125 x 9.25 in)."""
+    import pikepdf
+
+    project.write({
+        "books/a.yaml": MINIMAL_MANIFEST + "theme: full-bleed\nprint: {pod: kdp}\n", **TEXTS,
+        "themes/full-bleed/theme.yaml": "name: full-bleed\nextends: classic\nprint:\n  bleed: true\n",
+    })
+    run = project.pubkit("books/a.yaml", capsys=capsys, formats=PDF)
+    assert run.code == 0, run.err
+    with pikepdf.open(project.root / "build/a/a-print.pdf") as doc:
+        assert len(doc.pages) == 24  # padded to KDP's minimum
+        for number, page in enumerate(doc.pages, start=1):
+            media = [round(float(v) / 72, 4) for v in page.obj.MediaBox]
+            trim = [round(float(v) / 72, 4) for v in page.obj.TrimBox]
+            assert round(media[2] - media[0], 4) == 6.125 and round(media[3] - media[1], 4) == 9.25
+            assert (trim[2] - trim[0], trim[3] - trim[1]) == (6.0, 9.0)
+            outside_right = number % 2 == 1  # a recto's outside edge is on the right
+            assert (media[2] - trim[2] == 0.125) == outside_right and (trim[0] - media[0] == 0.125) != outside_right

@@ -58,13 +58,19 @@ def _pad(pdf: pikepdf.Pdf, vendor: Vendor) -> None:
     count = len(pdf.pages)
     target = pages_needed(count, vendor, _is_blank(pdf.pages[-1]))
     for index in range(count, target):
-        # A new page takes the boxes of the last page on the same side (bleed differs by side).
-        model = pdf.pages[index - 2] if index >= 2 else pdf.pages[-1]
+        # A new page takes the boxes of the last page on its side (bleed differs by side), or
+        # the last page's boxes mirrored when the book has no page on that side yet.
+        same_side = index >= 2
+        model = pdf.pages[index - 2] if same_side else pdf.pages[-1]
         page = pikepdf.Dictionary(Type=pikepdf.Name.Page, Resources=pikepdf.Dictionary(),
                                   Contents=pdf.make_stream(b""))
+        trim = [float(v) for v in model.obj.get("/TrimBox", model.obj.MediaBox)]
         for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
             if box in model.obj:
-                page[box] = pikepdf.Array(list(model.obj[box]))
+                edges = [float(v) for v in model.obj[box]]
+                if not same_side:  # swap the left and right margins around the trim
+                    edges[0], edges[2] = trim[0] - (edges[2] - trim[2]), trim[2] + (trim[0] - edges[0])
+                page[box] = pikepdf.Array(edges)
         pdf.pages.append(pikepdf.Page(page))
 
 
