@@ -9,7 +9,7 @@ import pytest
 
 from pubkit.assemble import assemble_book
 from pubkit.config.manifest import load_manifest
-from pubkit.render import place_notes
+from pubkit.notes import place_notes
 from pubkit.texts import read_text
 
 from conftest import MINIMAL_MANIFEST

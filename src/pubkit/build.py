@@ -86,10 +86,9 @@ def build_book(manifest_path: Path, options: BuildOptions, sink: Diagnostics, li
     if book is None or failed():
         return []
 
-    # 4. Render each format, 5. check it, 6. write it.
-    artifacts = []
+    # 4. Render each format and check it (the PDFs' preflight), in memory.
+    outputs: dict[str, bytes] = {}
     for name in options.formats:
-        target = options.out_dir / book.slug / OUTPUT_NAMES[name].format(slug=book.slug)
         if FORMATS[name].split:
             rendered, problems = render_book(book, theme, FORMATS[name])
             data = epub_bytes(rendered) if rendered else None
@@ -100,7 +99,13 @@ def build_book(manifest_path: Path, options: BuildOptions, sink: Diagnostics, li
             data = edition.data if edition else None
         sink.extend(problems)
         if data is None or failed():
-            return artifacts
+            return []  # a book with errors writes nothing: its last good outputs stay as they were
+        outputs[name] = data
+
+    # 5. Write them all, each atomically; 6. validate the EPUB if asked.
+    artifacts = []
+    for name, data in outputs.items():
+        target = options.out_dir / book.slug / OUTPUT_NAMES[name].format(slug=book.slug)
         write_atomically(target, data)
         artifacts.append(Artifact(book.slug, name, target, time.perf_counter() - started))
         if name == "epub" and options.epubcheck:

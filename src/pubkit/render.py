@@ -7,7 +7,6 @@ in another document is pointed there (``chapter-2.xhtml#anchor``).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -17,8 +16,10 @@ import jinja2
 from . import fonts as fontlib
 from .diagnostics import Diagnostic, Location, error, warning
 from .model import Book, Section, TocEntry
+from .notes import place_notes
 from .roles import ROLES
 from .theming import Theme
+from .xrefs import ID_ATTR
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,12 @@ class Format:
     stylesheets: str  # which of the theme's stylesheet lists to use
     subset_fonts: bool  # the PDF writer subsets (or embeds whole) fonts itself
     notes: str  # which manifest setting places the notes: "epub" or "print"
+    for_print: bool = False  # laid out for a printer: vendor rules, whole fonts, preflight
 
 
 EPUB = Format("epub", split=True, stylesheets="epub", subset_fonts=True, notes="epub")
 SCREEN_PDF = Format("screen-pdf", split=False, stylesheets="screen-pdf", subset_fonts=False, notes="print")
-PRINT_PDF = Format("print-pdf", split=False, stylesheets="print-pdf", subset_fonts=False, notes="print")
+PRINT_PDF = Format("print-pdf", split=False, stylesheets="print-pdf", subset_fonts=False, notes="print", for_print=True)
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,6 @@ class Rendered:
 
 
 HREF = re.compile(r'href="#([^"]+)"')
-ID_ATTR = re.compile(r'\sid="([^"]+)"')
 NAV_HREF = "nav.xhtml"
 
 
@@ -140,47 +141,6 @@ def _book_document(book: Book, theme: Theme, common: dict) -> Document:
 
 def _section_template(theme: Theme, section: Section):
     return theme.environment.select_template([f"sections/{section.role}.html", "section.html"])
-
-
-# --- notes on paper ------------------------------------------------------------------------------
-
-NOTEREF = re.compile(r'<a href="#([^"]+)" id="([^"]+)" class="noteref" epub:type="noteref" role="doc-noteref">(\d+)</a>')
-BACKLINK = re.compile(r'\s*<a href="#[^"]+" class="backlink"[^>]*>[^<]*</a>')
-BLOCK_TAGS = re.compile(r"<(/?)(p|blockquote|ul|ol|li|div|dl|dt|dd)(\s[^>]*)?>")
-
-
-def place_notes(book: Book, mode: str, on_paper: bool) -> Book:
-    """Footnotes leave the notes section out. On screen they follow their chapter (section.html);
-    on paper each sits where it is called (CSS float: footnote), without a backlink. Endnotes on
-    paper keep their notes section and lose only the backlinks."""
-    if mode == "footnotes" and not on_paper:
-        return dataclasses.replace(book, sections=tuple(s for s in book.sections if s.role != "notes"))
-    if mode != "footnotes":
-        if not on_paper:
-            return book
-        return dataclasses.replace(book, sections=tuple(
-            dataclasses.replace(s, notes=tuple(dataclasses.replace(n, html=BACKLINK.sub("", n.html)) for n in s.notes))
-            for s in book.sections))
-    sections = []
-    for section in book.sections:
-        if section.role == "notes":
-            continue
-        notes = {note.id: note for note in section.notes}
-        placed: set[str] = set()
-
-        def place(match: re.Match) -> str:
-            note_id, ref_id, number = match.groups()
-            note = notes.get(note_id)
-            if note is None or note_id in placed:  # a second call of the same note: just its number
-                return f'<span class="noteref">{number}</span>'
-            placed.add(note_id)
-            body = BLOCK_TAGS.sub(lambda m: f"<{m[1]}span" + ("" if m[1] else f' class="note-{m[2]}"') + ">", BACKLINK.sub("", note.html))
-            body = body.replace("\n", " ")  # WeasyPrint 70 breaks the line at a newline inside a footnote
-            return f'<a id="{ref_id}" class="noteref-anchor"></a><span class="footnote" id="{note_id}">{body}</span>'
-
-        sections.append(dataclasses.replace(section, html=NOTEREF.sub(place, section.html), notes=(),
-                                            title_html=NOTEREF.sub(place, section.title_html)))
-    return dataclasses.replace(book, sections=tuple(sections))
 
 
 def _nav(theme: Theme, common: dict, book: Book, landmarks, in_spine: bool) -> Document:

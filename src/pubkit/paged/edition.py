@@ -13,7 +13,7 @@ from pathlib import Path
 from ..checks.preflight import Expected, preflight
 from ..diagnostics import Diagnostic, Location, error, relative_path
 from ..model import Book
-from ..render import PRINT_PDF, Format, render_book
+from ..render import Format, render_book
 from ..theming import Theme
 from ..writers.pdf import PdfOptions, write_pdf
 from .finish import finish_pdf, pages_needed
@@ -36,7 +36,7 @@ class Edition:
 
 def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path) -> tuple[Edition | None, list[Diagnostic]]:
     where = Location(relative_path(manifest_file))
-    is_print = fmt is PRINT_PDF
+    is_print = fmt.for_print
     vendor = VENDORS[book.print.pod] if is_print else VENDORS["none"]
     gray = is_print and vendor.color == "gray"
 
