@@ -16,7 +16,7 @@ from ..model import Book
 from ..render import Format, render_book
 from ..theming import Theme
 from ..writers.pdf import PdfOptions, write_pdf
-from .finish import finish_pdf, pages_needed
+from .finish import finish_pdf
 from .geometry import Geometry, print_geometry, screen_geometry
 from .vendors import VENDORS, minimum_gutter
 
@@ -28,10 +28,8 @@ MIN_TYPE_AREA = (2.0, 3.0)  # inches: below this the margins have eaten the page
 @dataclass(frozen=True)
 class Edition:
     data: bytes
-    pages: int
+    pages: int  # the final count, padding included (the cover's spine is computed from it)
     geometry: Geometry
-    layout_seconds: float  # WeasyPrint's layout and PDF writing, for the benchmark
-    write_seconds: float
 
 
 def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path) -> tuple[Edition | None, list[Diagnostic]]:
@@ -68,10 +66,9 @@ def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path) -> tupl
         geometry = print_geometry(book.print.trim, theme.print_margins, vendor, result.pages, theme.print_bleed)
         problems = []
 
-    data = finish_pdf(result.data, vendor, gray) if is_print else result.data
-    pages = pages_needed(result.pages, vendor, False) if is_print and data is not result.data else result.pages
-    label = f"{book.slug}{'-print' if is_print else '-screen'}.pdf"
-    if is_print:
-        fonts = tuple(font.path.stem.split("-")[0] for font in theme.fonts)
-        problems += preflight(data, Expected(geometry, vendor, gray, fonts), label)
-    return Edition(data, pages, geometry, result.layout_seconds, result.write_seconds), problems
+    if not is_print:
+        return Edition(result.data, result.pages, geometry), problems
+    data, pages = finish_pdf(result.data, result.pages, vendor, gray)
+    fonts = tuple(font.path.stem.split("-")[0] for font in theme.fonts)
+    problems += preflight(data, Expected(geometry, vendor, gray, fonts), f"{book.slug}-print.pdf")
+    return Edition(data, pages, geometry), problems

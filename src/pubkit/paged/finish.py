@@ -29,9 +29,10 @@ def pages_needed(pages: int, vendor: Vendor, last_page_blank: bool) -> int:
     return total
 
 
-def finish_pdf(data: bytes, vendor: Vendor, gray: bool) -> bytes:
+def finish_pdf(data: bytes, pages: int, vendor: Vendor, gray: bool) -> tuple[bytes, int]:
+    """The finished PDF and its page count."""
     if vendor.allow_links and not gray and vendor.min_pages <= 1 and not vendor.even_pages:
-        return data  # nothing to do: keep WeasyPrint's bytes as they are
+        return data, pages  # nothing to do: keep WeasyPrint's bytes as they are
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if not vendor.allow_links:
             _strip_interactive(pdf)
@@ -42,7 +43,7 @@ def finish_pdf(data: bytes, vendor: Vendor, gray: bool) -> bytes:
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
-        return out.getvalue()
+        return out.getvalue(), len(pdf.pages)
 
 
 def _strip_interactive(pdf: pikepdf.Pdf) -> None:

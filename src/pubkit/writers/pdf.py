@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -38,8 +37,6 @@ class PdfOptions:
 class PdfResult:
     data: bytes
     pages: int
-    layout_seconds: float
-    write_seconds: float
 
 
 class _BookFetcher(URLFetcher):
@@ -70,15 +67,12 @@ def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[
     problems = _stylesheet_warnings(rendered, fetcher)
     already = {p.message for p in problems}
     with _captured_warnings() as found:
-        start = time.perf_counter()
         laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
-        middle = time.perf_counter()
         data = laid_out.write_pdf(
             pdf_variant=options.variant,
             pdf_identifier=True,  # an ID hashed from the content: reproducible, and PDF/X needs one
             full_fonts=options.full_fonts,
         )
-        end = time.perf_counter()
     theme = Location(f"theme {rendered.book.theme}")
     sources = {asset.href: asset.source for asset in rendered.book.assets}
     for message in found:
@@ -89,7 +83,7 @@ def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[
                                   Location(relative_path(sources[href]))))
         elif message not in already:
             problems.append(warning("W002", message, theme))
-    return PdfResult(data, len(laid_out.pages), middle - start, end - middle), problems
+    return PdfResult(data, len(laid_out.pages)), problems
 
 
 def _stylesheet_warnings(rendered: Rendered, fetcher: URLFetcher) -> list[Diagnostic]:
