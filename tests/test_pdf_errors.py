@@ -87,3 +87,27 @@ def test_kdp_bleeds_on_three_sides_when_the_theme_bleeds(project, capsys):
             assert (trim[2] - trim[0], trim[3] - trim[1]) == (6.0, 9.0)
             outside_right = number % 2 == 1  # a recto's outside edge is on the right
             assert (media[2] - trim[2] == 0.125) == outside_right and (trim[0] - media[0] == 0.125) != outside_right
+
+
+LONG_NOTE = ("# One\n\nA claim that needs a very long note.[^1]\n\n[^1]: START "
+             + " ".join(f"word{i}" for i in range(900)) + " END\n")
+
+
+def test_a_footnote_longer_than_a_page_is_an_error_not_a_cut(project, capsys):
+    """WeasyPrint cannot continue a footnote on the next page; pubkit refuses to lose its words."""
+    project.write({"books/a.yaml": MINIMAL_MANIFEST, "books/texts/one.md": LONG_NOTE})
+    run = project.pubkit("books/a.yaml", capsys=capsys, formats=PDF)
+    assert run.code == 1
+    [line] = [line for line in run.err.splitlines() if "X209" in line]
+    assert line.startswith("books/texts/one.md: error[X209]: note 1 is too long to be a footnote: it needs ")
+    assert line.endswith("and the rest would be cut off; shorten or split it, or set print.notes: endnotes")
+
+
+def test_the_same_long_note_as_an_endnote_keeps_every_word(project, capsys):
+    from pypdf import PdfReader
+
+    project.write({"books/a.yaml": MINIMAL_MANIFEST + "print: {notes: endnotes}\n", "books/texts/one.md": LONG_NOTE})
+    run = project.pubkit("books/a.yaml", capsys=capsys, formats=PDF)
+    assert run.code == 0, run.err
+    text = "".join(page.extract_text() for page in PdfReader(project.root / "build/a/a-print.pdf").pages)
+    assert "START" in text and "word450" in text and "END" in text

@@ -68,6 +68,7 @@ def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[
     already = {p.message for p in problems}
     with _captured_warnings() as found:
         laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+        problems += _cut_footnotes(laid_out, rendered)
         data = laid_out.write_pdf(
             pdf_variant=options.variant,
             pdf_identifier=True,  # an ID hashed from the content: reproducible, and PDF/X needs one
@@ -84,6 +85,31 @@ def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[
         elif message not in already:
             problems.append(warning("W002", message, theme))
     return PdfResult(data, len(laid_out.pages)), problems
+
+
+def _cut_footnotes(laid_out, rendered: Rendered) -> list[Diagnostic]:
+    """WeasyPrint 70 cannot continue a footnote on the next page: a note taller than the room at
+    the foot of its page is cut off silently. Find them in the laid-out pages (through the page
+    boxes, which WeasyPrint does not document) so that no words are lost without a word."""
+    problems = []
+    sections = {s.id: s for s in rendered.book.sections}
+    for number, page in enumerate(laid_out.pages, start=1):
+        for area in page._page_box.children:
+            if type(area).__name__ != "FootnoteAreaBox":
+                continue
+            top = page._page_box.content_box_y()  # the area grows upwards, past the page if it must
+            bottom = area.content_box_y() + area.height
+            for note in area.children:
+                needed = note.position_y + note.margin_height()
+                if needed > bottom + 1 or note.position_y < top - 1:
+                    note_id = note.element.get("id", "")
+                    section = sections.get(note_id.split("--")[0])
+                    where = Location(section.file or section.id) if section else Location(f"page {number}")
+                    problems.append(error(
+                        "X209", f"note {note_id.rsplit('--n', 1)[-1]} is too long to be a footnote: it needs "
+                                f"{note.margin_height() / 96:.1f} in, the page has {(bottom - top) / 96:.1f} in "
+                                "at most, and the rest would be cut off; shorten or split it, or set print.notes: endnotes", where))
+    return problems
 
 
 def _stylesheet_warnings(rendered: Rendered, fetcher: URLFetcher) -> list[Diagnostic]:
