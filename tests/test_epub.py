@@ -94,7 +94,8 @@ def test_nav_has_one_toc_two_levels_and_landmarks(built):
     assert [a.text for a in top[1].xpath("x:ol/x:li/x:a", namespaces=NS)] == ["Beginnings", "Exile", "October"]
     landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a", namespaces=NS)
     assert {a.get(EPUB_TYPE): a.get("href") for a in landmarks} == {
-        "titlepage": "titlepage.xhtml", "toc": "#toc", "bodymatter": "part-1.xhtml", "endnotes": "notes.xhtml",
+        "cover": "cover.xhtml", "titlepage": "titlepage.xhtml", "toc": "#toc", "bodymatter": "part-1.xhtml",
+        "endnotes": "notes.xhtml",
         "glossary": "glossary.xhtml"}
 
 
@@ -161,7 +162,7 @@ def test_package_metadata(built):
     for m in meta.findall("opf:meta", NS):
         if (m.get("property") or "").startswith("schema:"):
             a11y.setdefault(m.get("property"), []).append(m.text)
-    assert a11y["schema:accessMode"] == ["textual"]
+    assert a11y["schema:accessMode"] == ["textual", "visual"]  # the cover is an image
     assert a11y["schema:accessModeSufficient"] == ["textual"]
     assert set(a11y["schema:accessibilityFeature"]) >= {"structuralNavigation", "tableOfContents", "readingOrder", "annotations"}
     assert a11y["schema:accessibilityHazard"] == ["none"]
@@ -218,7 +219,7 @@ def test_a_failed_build_leaves_the_previous_epub_intact(tmp_path, capsys):
     text.write_text(text.read_text() + "\nA broken reference.[^nowhere]\n")
     assert build(tmp_path, "books/dispatches.yaml") == 1
     assert epub.read_bytes() == before
-    assert [p.name for p in epub.parent.iterdir()] == ["dispatches.epub"]  # no temporary files left
+    assert sorted(p.name for p in epub.parent.iterdir()) == ["dispatches-cover.jpg", "dispatches.epub"]  # no temporary files
     assert "Traceback" not in capsys.readouterr().err
 
 

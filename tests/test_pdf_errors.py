@@ -31,7 +31,7 @@ def test_a_trim_smaller_than_the_margins(project, capsys):
     project.write({"books/a.yaml": MINIMAL_MANIFEST + "print: {trim: 3x4in}\n", **TEXTS})
     run = project.pubkit("books/a.yaml", capsys=capsys, formats=("epub", "print-pdf"))
     assert run.code == 1
-    assert not (project.root / "build").exists()  # the EPUB was fine, but a book with errors writes nothing
+    assert not (project.root / "build/a").exists()  # the EPUB was fine, but a book with errors writes nothing
     assert ("books/a.yaml: error[P000]: print.trim: 3x4in leaves a type area of 1.65 x 2.45 in inside the margins; "
             "expected at least 2.0 x 3.0 in") in run.err.splitlines()
 

@@ -80,6 +80,7 @@ def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime
         sections=tuple(sections),
         epub_notes=manifest.epub_notes,
         print=manifest.print,
+        cover_art=manifest.cover_art,
         assets=tuple(a for a in library.assets.values() if a is not cover),
         cover=cover,
     )

@@ -7,6 +7,7 @@ good files where they were.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble_book
+from .covers import design_ebook_cover
 from .checks.epubcheck import run_epubcheck
 from .config.manifest import load_manifest
 from .diagnostics import Diagnostic, Diagnostics, Location, Severity, error, relative_path
@@ -41,6 +43,7 @@ class BuildOptions:
     formats: tuple[str, ...] = tuple(FORMATS)
     strict: bool = False  # warnings fail the book
     epubcheck: bool = False  # validate each EPUB after writing it
+    pods: tuple[str, ...] = ()  # print-on-demand packages to make (else the manifest's print.pod)
 
 
 @dataclass
@@ -80,14 +83,19 @@ def build_book(manifest_path: Path, options: BuildOptions, sink: Diagnostics, li
     if theme is None:
         return []
 
-    # 3. Assemble the whole book: texts, ids, notes, TOC, links.
+    # 3. Assemble the whole book: texts, ids, notes, TOC, links; design its e-book cover if it has none.
     book, problems = assemble_book(manifest, library.read, _modified(manifest.metadata.date))
     sink.extend(problems)
     if book is None or failed():
         return []
+    outputs: dict[str, bytes] = {}
+    if book.cover is None and ("epub" in options.formats or options.pods):
+        cover, problems = design_ebook_cover(book, theme, options.out_dir / ".cache")
+        sink.extend(problems)
+        book = dataclasses.replace(book, cover=cover)
+        outputs[f"{book.slug}-cover.jpg"] = cover.source.read_bytes()
 
     # 4. Render each format and check it (the PDFs' preflight), in memory.
-    outputs: dict[str, bytes] = {}
     for name in options.formats:
         if FORMATS[name].split:
             rendered, problems = render_book(book, theme, FORMATS[name])
@@ -100,15 +108,25 @@ def build_book(manifest_path: Path, options: BuildOptions, sink: Diagnostics, li
         sink.extend(problems)
         if data is None or failed():
             return []  # a book with errors writes nothing: its last good outputs stay as they were
-        outputs[name] = data
+        outputs[OUTPUT_NAMES[name].format(slug=book.slug)] = data
 
-    # 5. Write them all, each atomically; 6. validate the EPUB if asked.
+    # 5. Print-on-demand packages: interior and cover for each vendor, checked.
+    for vendor in options.pods or ((book.print.pod,) if book.print.pod != "none" else ()):
+        from .paged.package import make_package
+
+        package, problems = make_package(book, theme, vendor, manifest_path)
+        sink.extend(problems)
+        if package is None or failed():
+            return []
+        outputs.update({f"pod-{vendor}/{name}": data for name, data in package.items()})
+
+    # 6. Write them all, each atomically; 7. validate the EPUB if asked.
     artifacts = []
     for name, data in outputs.items():
-        target = options.out_dir / book.slug / OUTPUT_NAMES[name].format(slug=book.slug)
+        target = options.out_dir / book.slug / name
         write_atomically(target, data)
         artifacts.append(Artifact(book.slug, name, target, time.perf_counter() - started))
-        if name == "epub" and options.epubcheck:
+        if target.suffix == ".epub" and options.epubcheck:
             problems, _ = run_epubcheck(target)
             sink.extend(problems)
     return artifacts

@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     cmd.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
     cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     cmd.add_argument("--check", action="store_true", help="validate each EPUB with EPUBCheck after writing it")
+    cmd.add_argument("--pod", action="append", choices=["kdp", "ingram", "lulu"],
+                     help="make the print-on-demand package for this vendor (repeatable; default: the manifest's print.pod)")
     cmd.add_argument("--json", action="store_true", help="print diagnostics as JSON")
     cmd.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
     args = parser.parse_args(argv)
@@ -51,7 +53,8 @@ def _build(args) -> int:
         if not manifests:
             print("pubkit: no manifests (*.yaml) in books/", file=sys.stderr)
             return EXIT_USAGE
-    options = BuildOptions(out_dir=args.out, formats=tuple(args.format or FORMATS), strict=args.strict, epubcheck=args.check)
+    options = BuildOptions(out_dir=args.out, formats=tuple(args.format or FORMATS), strict=args.strict,
+                           epubcheck=args.check, pods=tuple(args.pod or ()))
     artifacts, diagnostics = build(manifests, options)
 
     if args.json:

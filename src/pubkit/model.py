@@ -74,6 +74,16 @@ class PrintSettings:
     pod: str  # kdp | ingram | lulu | none
     notes: str  # footnotes | endnotes
     icc_profile: Path | None  # the printer's output profile, for PDF/X
+    paper: str = "white"  # white | cream | color: the spine's thickness per page
+
+
+@dataclass(frozen=True)
+class CoverArt:
+    """What a generated cover may show besides the metadata."""
+
+    image: Path | None = None  # front (and e-book) background image
+    author_photo: Path | None = None  # back cover
+    quote: str | None = None  # back cover
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,7 @@ class Manifest:
     back: tuple[Entry, ...]
     epub_notes: str  # "endnotes" | "footnotes"
     print: PrintSettings
+    cover_art: CoverArt = CoverArt()
 
 
 # --- the assembled book -----------------------------------------------------------------------
@@ -153,7 +164,8 @@ class Book:
     epub_notes: str  # "endnotes" | "footnotes"
     print: PrintSettings
     assets: tuple[Asset, ...]
-    cover: Asset | None
+    cover: Asset | None  # the e-book cover: the manifest's image, or one the theme designed
+    cover_art: CoverArt = CoverArt()
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)

@@ -86,7 +86,7 @@ def render_book(book: Book, theme: Theme, fmt: Format, geometry=None) -> tuple[R
                   first_body=next((s.id for s in book.sections if s.matter == "body"), None),
                   modified=book.modified.strftime("%Y-%m-%dT%H:%M:%SZ"))
     try:
-        stylesheets = [("css/fonts.css", _font_faces(theme))] if theme.fonts else []
+        stylesheets = [("css/fonts.css", font_faces(theme))] if theme.fonts else []
         for path in theme.stylesheet_paths(fmt.stylesheets):
             css = path.read_text(encoding="utf-8")
             if path.suffix == ".jinja":  # CSS, not HTML: no HTML escaping (use the css_string filter)
@@ -195,7 +195,8 @@ def _nav_points(entries: Iterable[TocEntry], hrefs: dict[str, str]):
         yield NavPoint(entry.title, hrefs[entry.target], tuple(_nav_points(entry.children, hrefs)))
 
 
-def _font_faces(theme: Theme) -> str:
+def font_faces(theme: Theme) -> str:
+    """@font-face rules for the theme's fonts, served as fonts/<file>."""
     rules = []
     for font in theme.fonts:
         rules.append(

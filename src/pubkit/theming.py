@@ -46,6 +46,10 @@ class Theme:
     def stylesheet_paths(self, fmt: str) -> tuple[Path, ...]:
         return self.stylesheets.get(fmt, ())
 
+    def file(self, name: str) -> Path | None:
+        """A file of the theme (e.g. css/cover.css), from the first theme in the chain that has it."""
+        return _find(name, list(self.folders))
+
 
 def theme_search_path(project: Path) -> list[Path]:
     """Where themes are found: the project's own themes/ first, then pubkit's."""

@@ -64,6 +64,43 @@ def preflight(data: bytes, expected: Expected, where: str) -> list[Diagnostic]:
     return _deduplicated(problems)
 
 
+def preflight_cover(data: bytes, layout, vendor: Vendor, font_names: tuple[str, ...], where: str) -> list[Diagnostic]:
+    """A wraparound cover: one page of exactly the computed size (to 0.001 in), trim inside the
+    bleed, fonts embedded and the theme's, and the vendor's PDF rules."""
+    problems: list[Diagnostic] = []
+    at = Location(where)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if len(pdf.pages) != 1:
+            problems.append(error("P101", f"the cover has {len(pdf.pages)} pages, expected 1", at))
+        page = pdf.pages[0]
+        for name, found, want in (("MediaBox", _size(page.obj.MediaBox), (layout.width, layout.height)),
+                                  ("TrimBox", _size(page.obj.get("/TrimBox", page.obj.MediaBox)),
+                                   (layout.trim_width, layout.trim_height))):
+            if any(abs(f / POINTS - w) > 0.001 for f, w in zip(found, want, strict=True)):
+                problems.append(error("P101", f"cover {name} is {found[0] / POINTS:.4f} x {found[1] / POINTS:.4f} in, "
+                                              f"expected {want[0]:.4f} x {want[1]:.4f} in", at))
+        foreign: dict[str, list[int]] = {}
+        expected = Expected(None, vendor, False, font_names)
+        problems += _resources(page, expected, at, foreign, 1)
+        for name in foreign:
+            problems.append(warning("P004", f"font {name} on the cover is not one of the theme's fonts", at))
+        if not vendor.allow_links and "/Annots" in page.obj:
+            problems.append(error("P005", f"annotations on the cover; {vendor.title} accepts none", at))
+        if vendor.pdf_variant and vendor.pdf_variant.startswith("pdf/x"):
+            intents = pdf.Root.get("/OutputIntents") or []
+            if not any(i.get("/S") == "/GTS_PDFX" for i in intents):
+                problems.append(error("P006", "PDF/X is claimed but the cover has no GTS_PDFX output intent", at))
+            if "rgb" in _colours(page):
+                problems.append(error("P009", "RGB colour on a PDF/X-3 cover", at))
+    return problems
+
+
+def _colours(page: pikepdf.Page) -> set[str]:
+    found = _Content()
+    _scan(page.obj, pikepdf.Matrix(), found)
+    return found.colours
+
+
 def _transparency(pdf: pikepdf.Pdf) -> bool:
     for obj in pdf.objects:
         if isinstance(obj, pikepdf.Dictionary):

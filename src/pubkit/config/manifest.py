@@ -18,9 +18,9 @@ import langcodes
 from stdnum import ean, isbn as stdisbn
 
 from ..diagnostics import Diagnostic, Location, error, relative_path
-from ..model import Accessibility, Creator, Entry, Manifest, Metadata, PartEntry, PrintSettings
+from ..model import Accessibility, CoverArt, Creator, Entry, Manifest, Metadata, PartEntry, PrintSettings
 from ..paged.geometry import parse_trim
-from ..paged.vendors import TRIMS, VENDORS
+from ..paged.vendors import PAPERS, TRIMS, VENDORS
 from ..roles import MATTER_ROLES, ROLES, Source
 from .schema import Checker, describe, show_path
 from .yamlpos import load_yaml
@@ -39,7 +39,8 @@ MANIFEST_KEYS: dict[str, str] = {
     "subjects": "a list of subject headings",
     "rights": "the rights statement, e.g. 'Copyright © 2019 Wellred Books'",
     "theme": "the theme folder under themes/ (default: classic)",
-    "cover": "a cover image (JPEG or PNG), relative to the manifest",
+    "cover": "a finished cover image (JPEG or PNG); without one, the theme designs the covers",
+    "cover_art": "for generated covers: {image, author_photo, quote}",
     "front": "front matter: generated pages and texts, in order",
     "body": "the body: texts, globs, {text: ...} mappings or {part: ..., chapters: [...]}",
     "back": "back matter: texts and generated pages, in order",
@@ -68,7 +69,10 @@ A11Y_KEYS = {"summary": "accessibility summary", "conforms_to": "a conformance c
 PRINT_KEYS = {"trim": "the trim size: a preset such as 6x9in or a5, or WIDTHxHEIGHT with a unit",
               "pod": "the print-on-demand vendor: kdp, ingram, lulu or none",
               "notes": "footnotes (at the foot of the page) or endnotes",
-              "icc_profile": "the printer's ICC output profile, for PDF/X (IngramSpark)"}
+              "icc_profile": "the printer's ICC output profile, for PDF/X (IngramSpark)",
+              "paper": "white, cream or color: sets the spine's width per page"}
+COVER_ART_KEYS = {"image": "an image for the front cover", "author_photo": "a photo for the back cover",
+                  "quote": "a quotation for the back cover"}
 NOTES_MODES = ("endnotes", "footnotes")
 TEXT_SUFFIXES = (".md", ".markdown")
 GLOB_CHARS = "*?["
@@ -104,6 +108,12 @@ def load_manifest(path: Path) -> tuple[Manifest | None, list[Diagnostic]]:
     pod = check.choice(printing, "pod", ("print",), tuple(VENDORS), "none")
     print_notes = check.choice(printing, "notes", ("print",), NOTES_MODES, "footnotes")
     icc_profile = check.string(printing, "icc_profile", ("print",))
+    paper = check.choice(printing, "paper", ("print",), PAPERS, "white")
+    art = check.mapping(data, "cover_art", ()) or {}
+    check.keys(art, ("cover_art",), COVER_ART_KEYS)
+    art_image = check.string(art, "image", ("cover_art",))
+    art_photo = check.string(art, "author_photo", ("cover_art",))
+    art_quote = check.string(art, "quote", ("cover_art",))
     theme = check.string(data, "theme", ()) or "classic"
     cover = check.string(data, "cover", ())
     front = _matter(check, data, "front")
@@ -126,7 +136,10 @@ def load_manifest(path: Path) -> tuple[Manifest | None, list[Diagnostic]]:
         back=tuple(e for raw in back for e in resolver.entry(raw)),
         epub_notes=notes_mode,
         print=PrintSettings(trim, trim_name, pod, print_notes,
-                            resolver.file(icc_profile, ("print", "icc_profile")) if icc_profile else None),
+                            resolver.file(icc_profile, ("print", "icc_profile")) if icc_profile else None, paper),
+        cover_art=CoverArt(resolver.file(art_image, ("cover_art", "image")) if art_image else None,
+                           resolver.file(art_photo, ("cover_art", "author_photo")) if art_photo else None,
+                           art_quote),
     )
     if check.diagnostics:
         return None, check.diagnostics

@@ -18,7 +18,7 @@ from ..theming import Theme
 from ..writers.pdf import PdfOptions, write_pdf
 from .finish import finish_pdf
 from .geometry import Geometry, print_geometry, screen_geometry
-from .vendors import VENDORS, minimum_gutter
+from .vendors import VENDORS, Vendor, minimum_gutter
 
 # A machine's generic CMYK profile (Debian libgs-common, AGPL: referenced here, never shipped).
 GENERIC_CMYK = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
@@ -30,6 +30,22 @@ class Edition:
     data: bytes
     pages: int  # the final count, padding included (the cover's spine is computed from it)
     geometry: Geometry
+
+
+def pdf_options(book: Book, vendor: Vendor, where: Location, print_edition: bool) -> tuple[PdfOptions | None, list[Diagnostic]]:
+    """How WeasyPrint writes this edition: the vendor's PDF flavour and fonts whole for print; the
+    screen edition tagged (PDF/UA-1: headings, lists, tables, figures with their alt text)."""
+    if not print_edition:
+        return PdfOptions(variant="pdf/ua-1"), []
+    gray = vendor.color == "gray"
+    profile = None
+    if vendor.pdf_variant and vendor.pdf_variant.startswith("pdf/x"):
+        path = book.print.icc_profile or (GENERIC_CMYK if GENERIC_CMYK.is_file() else None)
+        if path is None:
+            return None, [error("P010", f"{vendor.title} needs PDF/X with an output intent; name the printer's ICC "
+                                        "profile in print.icc_profile (or install Debian's libgs-common for a generic one)", where)]
+        profile = path.read_bytes()
+    return PdfOptions(vendor.pdf_variant, full_fonts=True, output_profile=profile, gray_images=gray), []
 
 
 def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path) -> tuple[Edition | None, list[Diagnostic]]:
@@ -44,16 +60,9 @@ def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path) -> tupl
         return None, [error("P000", f"print.trim: {book.print.trim_name} leaves a type area of {geometry.type_width:.2f} x "
                                     f"{geometry.type_height:.2f} in inside the margins; expected at least "
                                     f"{MIN_TYPE_AREA[0]} x {MIN_TYPE_AREA[1]} in", where)]
-    # The screen edition is tagged (PDF/UA-1): headings, lists, tables, figures with their alt text.
-    options = PdfOptions(variant=vendor.pdf_variant if is_print else "pdf/ua-1", full_fonts=is_print, gray_images=gray)
-    if vendor.pdf_variant and vendor.pdf_variant.startswith("pdf/x"):
-        profile = book.print.icc_profile or (GENERIC_CMYK if GENERIC_CMYK.is_file() else None)
-        if profile is None:
-            return None, [error("P010", f"{vendor.title} needs PDF/X with an output intent; name the printer's ICC "
-                                        "profile in print.icc_profile (or install Debian's libgs-common for a generic one)", where)]
-        options = PdfOptions(options.variant, options.full_fonts, profile.read_bytes(), gray)
-
-    problems: list[Diagnostic] = []
+    options, problems = pdf_options(book, vendor, where, is_print)
+    if options is None:
+        return None, problems
     for _ in range(2):
         rendered, found = render_book(book, theme, fmt, geometry)
         problems += found

@@ -29,9 +29,10 @@ def pages_needed(pages: int, vendor: Vendor, last_page_blank: bool) -> int:
     return total
 
 
-def finish_pdf(data: bytes, pages: int, vendor: Vendor, gray: bool) -> tuple[bytes, int]:
-    """The finished PDF and its page count."""
-    if vendor.allow_links and not gray and vendor.min_pages <= 1 and not vendor.even_pages:
+def finish_pdf(data: bytes, pages: int, vendor: Vendor, gray: bool, pad: bool = True) -> tuple[bytes, int]:
+    """The finished PDF and its page count (``pad``: add pages as the vendor needs; not for covers)."""
+    pads = pad and (vendor.min_pages > 1 or vendor.even_pages)
+    if vendor.allow_links and not gray and not pads:
         return data, pages  # nothing to do: keep WeasyPrint's bytes as they are
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if not vendor.allow_links:
@@ -39,7 +40,8 @@ def finish_pdf(data: bytes, pages: int, vendor: Vendor, gray: bool) -> tuple[byt
         if gray:
             for page in pdf.pages:
                 _gray_page(pdf, page)
-        _pad(pdf, vendor)
+        if pads:
+            _pad(pdf, vendor)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)

@@ -25,19 +25,45 @@ class Vendor:
     max_pages: int | None
     even_pages: bool
     blank_last_page: bool
+    spine_per_page: dict[str, float]  # paper -> inches of spine per page
+    spine_extra: float  # inches added to the pages' thickness (Lulu's cover board)
+    spine_estimate: bool  # True where the vendor publishes no formula and the factor is ours
+    spine_text_from: int  # fewest pages that may carry spine text
 
 
 BLEED = 0.125
 
+PAPERS = ("white", "cream", "color")
+
 VENDORS: dict[str, Vendor] = {
+    # KDP: spine = pages x factor by paper (unofficial); spine text from 79 pages.
     "kdp": Vendor("kdp", "Amazon KDP", ("top", "bottom", "outside"), "theme", 0.25, 0.375,
-                  None, "any", False, 24, 828, True, False),
+                  None, "any", False, 24, 828, True, False,
+                  {"white": 0.002252, "cream": 0.0025, "color": 0.002347}, 0.0, False, 79),
+    # IngramSpark publishes a template generator, not a formula: 0.0025 in per page is the
+    # commonly quoted factor for its 50 lb papers, flagged as an estimate. Spine text from 48 pages.
     "ingram": Vendor("ingram", "IngramSpark", ("top", "bottom", "outside", "inside"), "always", 0.5, 0.5,
-                     "pdf/x-3", "gray", False, 18, None, True, True),
+                     "pdf/x-3", "gray", False, 18, None, True, True,
+                     {"white": 0.0025, "cream": 0.0025, "color": 0.0025}, 0.0, True, 48),
+    # Lulu: spine = pages / 444 + 0.06 in, whatever the paper. Lulu names no spine-text minimum;
+    # pubkit uses KDP's 79 pages (a spine under about 0.2 in has no room for type).
     "lulu": Vendor("lulu", "Lulu", ("top", "bottom", "outside", "inside"), "always", 0.5, 0.5,
-                   None, "gray", True, 32, None, True, False),
-    "none": Vendor("none", "no vendor", (), "theme", 0.25, 0.375, None, "any", True, 1, None, False, False),
+                   None, "gray", True, 32, None, True, False,
+                   {paper: 1 / 444 for paper in PAPERS}, 0.06, False, 79),
+    "none": Vendor("none", "no vendor", (), "theme", 0.25, 0.375, None, "any", True, 1, None, False, False,
+                   {"white": 0.002252, "cream": 0.0025, "color": 0.002347}, 0.0, False, 79),
 }
+
+# Covers (KDP's numbers, used for every vendor; unofficial): bleed on the outer edges, text kept
+# clear of the spine folds, and the barcode box at the lower right of the back cover.
+COVER_BLEED = 0.125
+SPINE_CLEARANCE = 0.0625
+BARCODE_BOX = (2.0, 1.2)  # width, height
+BARCODE_MARGIN = 0.25  # from the bottom trim and from the spine
+
+
+def spine_width(vendor: Vendor, paper: str, pages: int) -> float:
+    return pages * vendor.spine_per_page[paper] + vendor.spine_extra
 
 # KDP's minimum inside margin (gutter) by page count (unofficial); used for every vendor, since a
 # thick book needs the room whoever prints it.

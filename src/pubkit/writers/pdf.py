@@ -21,6 +21,9 @@ from ..diagnostics import Diagnostic, Location, error, relative_path, warning
 from ..render import Rendered
 
 BASE_URL = "file:///pubkit-book/"
+# PDF/X: WeasyPrint takes its output intent from the device-cmyk colour profile.
+OUTPUT_INTENT = ('<style>@color-profile device-cmyk { src: url("icc/output.icc"); '
+                 "components: cyan, magenta, yellow, black }</style>")
 POSITION = re.compile(r" at (\d+):(\d+)")
 BROKEN_IMAGE = re.compile(r"^Failed to load image at '([^']+)': (.*)$", re.S)
 
@@ -52,16 +55,21 @@ class _BookFetcher(URLFetcher):
         raise ValueError(f"not a file of this book: {url}")
 
 
-def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[Diagnostic]]:
-    [document] = rendered.documents
-    files = {r.href: (r.data, r.media_type) for r in rendered.resources}
+def _prepare(html: str, files: dict, options: PdfOptions) -> tuple[str, dict]:
+    """Gray images for grayscale interiors; the output profile for PDF/X."""
+    files = dict(files)
     if options.gray_images:
         files.update({href: (_gray(data, media_type), media_type) for href, (data, media_type) in files.items()
                       if media_type in ("image/png", "image/jpeg")})
-    html = document.xhtml
     if options.output_profile:
         files["icc/output.icc"] = (options.output_profile, "application/vnd.iccprofile")
-        html = html.replace("</head>", '<style>@color-profile device-cmyk { src: url("icc/output.icc"); components: cyan, magenta, yellow, black }</style>\n</head>', 1)
+        html = html.replace("</head>", f"{OUTPUT_INTENT}\n</head>", 1)
+    return html, files
+
+
+def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[Diagnostic]]:
+    [document] = rendered.documents
+    html, files = _prepare(document.xhtml, {r.href: (r.data, r.media_type) for r in rendered.resources}, options)
 
     fetcher = _BookFetcher(files)
     problems = _stylesheet_warnings(rendered, fetcher)
@@ -85,6 +93,15 @@ def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[
         elif message not in already:
             problems.append(warning("W002", message, theme))
     return PdfResult(data, len(laid_out.pages)), problems
+
+
+def write_cover_pdf(html: str, files: dict[str, tuple[bytes, str]], options: PdfOptions, theme: str) -> tuple[bytes, list[Diagnostic]]:
+    """A cover: one page of HTML from the theme, with the files it names, to a PDF."""
+    html, files = _prepare(html, files, options)
+    with _captured_warnings() as found:
+        data = HTML(string=html, base_url=BASE_URL, url_fetcher=_BookFetcher(files)).write_pdf(
+            pdf_variant=options.variant, pdf_identifier=True, full_fonts=options.full_fonts)
+    return data, [warning("W002", message, Location(f"theme {theme}: cover")) for message in found]
 
 
 def _cut_footnotes(laid_out, rendered: Rendered) -> list[Diagnostic]:
