@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 import zipfile
@@ -53,6 +54,16 @@ class Project:
         code = main(["build", *args, *(f"--format={f}" for f in formats)])
         captured = capsys.readouterr()
         return Run(code, captured.out, captured.err)
+
+
+def build_in(root: Path, *args: str) -> int:
+    """Run `pubkit build ARGS` in ``root``, as an editor would from the project folder."""
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        return main(["build", *args])
+    finally:
+        os.chdir(cwd)
 
 
 def epub_files(path: Path) -> dict[str, bytes]:

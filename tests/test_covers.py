@@ -14,12 +14,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from pubkit.cli import main
 from pubkit.paged.cover import cover_layout
 from pubkit.paged.edition import GENERIC_CMYK
 from pubkit.paged.vendors import VENDORS, spine_width
 
-from conftest import ROOT
+from conftest import build_in, ROOT
 
 SIX_BY_NINE = (6.0, 9.0)
 
@@ -64,22 +63,13 @@ def test_barcode_box_sits_clear_of_the_spine_and_the_bottom_trim():
 
 # --- built packages ----------------------------------------------------------------------------
 
-def build(root: Path, *args: str) -> int:
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        return main(["build", *args])
-    finally:
-        os.chdir(cwd)
-
-
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory):
     root = tmp_path_factory.mktemp("pod")
     shutil.copytree(ROOT / "books", root / "books")
     vendors = ["kdp", "lulu"] + (["ingram"] if GENERIC_CMYK.is_file() else [])
     pods = [arg for vendor in vendors for arg in ("--pod", vendor)]
-    assert build(root, "--format", "epub", *pods) == 0
+    assert build_in(root, "--format", "epub", *pods) == 0
     return root / "build"
 
 
@@ -200,7 +190,7 @@ def test_spine_text_appears_on_a_thick_book_only(tmp_path, packages):
     generate(tmp_path / "books", words=40000, chapters=8)
     manifest = tmp_path / "books/book.yaml"
     manifest.write_text(manifest.read_text() + "isbn: {print: 978-1-86197-876-9}\n")
-    assert build(tmp_path, "--format", "epub", "--pod", "kdp", "books/book.yaml") == 0
+    assert build_in(tmp_path, "--format", "epub", "--pod", "kdp", "books/book.yaml") == 0
     spec = json.loads((tmp_path / "build/book/pod-kdp/spec.json").read_text())
     assert spec["interior"]["pages"] >= 79 and spec["spine"]["text"] is True
     text = PdfReader(tmp_path / "build/book/pod-kdp/cover.pdf").pages[0].extract_text()

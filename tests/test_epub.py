@@ -13,9 +13,8 @@ import pytest
 from lxml import etree
 
 from pubkit.checks.epubcheck import run_epubcheck, unavailable_reason
-from pubkit.cli import main
 
-from conftest import FIXTURES, ROOT, epub_files, png_bytes
+from conftest import build_in, FIXTURES, ROOT, epub_files, png_bytes
 
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
@@ -23,12 +22,7 @@ EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
 
 def build(root: Path, *args: str) -> int:
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        return main(["build", "--format", "epub", *args])
-    finally:
-        os.chdir(cwd)
+    return build_in(root, "--format", "epub", *args)
 
 
 @pytest.fixture(scope="module")

@@ -15,23 +15,17 @@ import pytest
 from pypdf import PdfReader
 
 from pubkit.checks.preflight import Expected, preflight
-from pubkit.cli import main
 from pubkit.paged.edition import GENERIC_CMYK
 from pubkit.paged.geometry import Geometry, Margins
 from pubkit.paged.vendors import VENDORS
 
-from conftest import ROOT
+from conftest import build_in, ROOT
 
 PT = 72
 
 
 def build(root: Path, *args: str) -> int:
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        return main(["build", "--format", "screen-pdf", "--format", "print-pdf", *args])
-    finally:
-        os.chdir(cwd)
+    return build_in(root, "--format", "screen-pdf", "--format", "print-pdf", *args)
 
 
 def variant(root: Path, name: str, source: str, settings: str) -> None:
