@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .assemble import assemble_book
 from .covers import design_ebook_cover
+from .fonts import missing_glyphs
 from .checks.epubcheck import run_epubcheck
 from .config.manifest import load_manifest
 from .diagnostics import Diagnostic, Diagnostics, Location, Severity, error, relative_path
@@ -88,6 +89,7 @@ def build_book(manifest_path: Path, options: BuildOptions, sink: Diagnostics, li
     sink.extend(problems)
     if book is None or failed():
         return []
+    sink.extend(missing_glyphs(book, theme))
     outputs: dict[str, bytes] = {}
     if book.cover is None and ("epub" in options.formats or options.pods):
         cover, problems = design_ebook_cover(book, theme, options.out_dir / ".cache")

@@ -12,8 +12,15 @@ import html
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import uharfbuzz as hb
+
+from .diagnostics import Diagnostic, Location, warning
+
+if TYPE_CHECKING:
+    from .model import Book
+    from .theming import Theme
 
 TAG = re.compile(r"<[^>]+>")
 TEXT_ATTRIBUTES = re.compile(r'\s(?:alt|title)="([^"]*)"')
@@ -47,3 +54,18 @@ def missing_characters(path: Path, chars: frozenset[str]) -> set[str]:
 @lru_cache(maxsize=16)
 def _unicodes(path: Path) -> frozenset[int]:
     return frozenset(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
+
+
+def missing_glyphs(book: "Book", theme: "Theme") -> list[Diagnostic]:
+    """Characters the theme's text font cannot show would fall back to whatever the reader has."""
+    if not theme.fonts:
+        return []  # a theme without fonts leaves the choice to readers on purpose
+    regular = next((f for f in theme.fonts if f.weight == 400 and f.style == "normal"), theme.fonts[0])
+    problems = []
+    for section in book.sections:
+        chars = characters([section.html, *(n.html for n in section.notes)])
+        for char in sorted(missing_characters(regular.path, chars)):
+            problems.append(warning(
+                "F001", f"character '{char}' (U+{ord(char):04X}) is not in the theme's font '{regular.family}'; "
+                        "readers will see a fallback font", Location(section.file or section.id)))
+    return problems

@@ -14,7 +14,7 @@ from typing import Iterable
 import jinja2
 
 from . import fonts as fontlib
-from .diagnostics import Diagnostic, Location, error, warning
+from .diagnostics import Diagnostic, Location, error
 from .model import Book, Section, TocEntry
 from .notes import place_notes
 from .roles import ROLES
@@ -103,7 +103,6 @@ def render_book(book: Book, theme: Theme, fmt: Format, geometry=None) -> tuple[R
     if book.cover:
         resources.append(Resource(book.cover.href, book.cover.media_type, book.cover.source.read_bytes(), ("cover-image",)))
     if theme.fonts:
-        problems += _missing_glyphs(book, theme)
         chars = fontlib.characters([d.xhtml for d in documents]) if fmt.subset_fonts else None
         for font in theme.fonts:
             data = fontlib.subset_font(font.path, chars) if chars else font.path.read_bytes()
@@ -207,16 +206,3 @@ def font_faces(theme: Theme) -> str:
             f'  src: url("../fonts/{font.path.name}");\n'
             "}\n")
     return "".join(rules)
-
-
-def _missing_glyphs(book: Book, theme: Theme) -> list[Diagnostic]:
-    """Characters the theme's text font cannot show would fall back to whatever the reader has."""
-    regular = next((f for f in theme.fonts if f.weight == 400 and f.style == "normal"), theme.fonts[0])
-    problems = []
-    for section in book.sections:
-        chars = fontlib.characters([section.html, *(n.html for n in section.notes)])
-        for char in sorted(fontlib.missing_characters(regular.path, chars)):
-            problems.append(warning(
-                "F001", f"character '{char}' (U+{ord(char):04X}) is not in the theme's font '{regular.family}'; "
-                        "readers will see a fallback font", Location(section.file or section.id)))
-    return problems
