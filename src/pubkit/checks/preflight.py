@@ -25,7 +25,7 @@ SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
 @dataclass(frozen=True)
 class Expected:
-    geometry: Geometry
+    geometry: Geometry | None  # the interior's pages; None for a cover, checked by preflight_cover
     vendor: Vendor
     gray: bool
     font_names: tuple[str, ...]  # PostScript name stems of the theme's fonts, e.g. "CharisSIL"
