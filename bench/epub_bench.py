@@ -19,13 +19,14 @@ from pathlib import Path
 
 from generate import generate
 
-def timed(command: list[str], cwd: Path, runs: int) -> float:
+def timed(command: list[str], cwd: Path, runs: int) -> tuple[float, float]:
+    """(first run, median of the runs after it)."""
     times = []
-    for _ in range(runs):
+    for _ in range(runs + 1):
         start = time.perf_counter()
         subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return times[0], statistics.median(times[1:])
 
 
 def main() -> None:
@@ -43,10 +44,13 @@ def main() -> None:
         texts = generate(folder, args.words)
         pubkit_s = timed([sys.executable, "-m", "pubkit", "build", "book.yaml", "--format", "epub", "--out", "out"], folder, args.runs)
         pandoc_s = timed([pandoc, *[str(p.relative_to(folder)) for p in texts], "--toc", "-o", "pandoc.epub"], folder, args.runs)
-        print(f"book: {len(texts)} chapters, about {args.words:,} words (median of {args.runs} runs, fresh process each)")
-        print(f"pubkit EPUB: {pubkit_s:6.2f} s")
-        print(f"pandoc EPUB: {pandoc_s:6.2f} s  (pandoc {pypandoc.get_pandoc_version()})")
-        print(f"ratio pubkit/pandoc: {pubkit_s / pandoc_s:.2f} (target: at most 0.50)")
+        print(f"book: {len(texts)} chapters, about {args.words:,} words (median of {args.runs} runs after a first one, "
+              "fresh process each)")
+        print(f"pubkit EPUB: {pubkit_s[1]:6.2f} s  (first build, which also designs and caches the e-book cover: "
+              f"{pubkit_s[0]:.2f} s)")
+        print(f"pandoc EPUB: {pandoc_s[1]:6.2f} s  (pandoc {pypandoc.get_pandoc_version()})")
+        print(f"ratio pubkit/pandoc: {pubkit_s[1] / pandoc_s[1]:.2f}, first build {pubkit_s[0] / pandoc_s[1]:.2f} "
+              "(target: at most 0.50)")
 
 
 if __name__ == "__main__":

@@ -215,3 +215,12 @@ def test_the_epub_carries_the_generated_cover(packages):
         assert epub.read("EPUB/cover.jpg") == (packages / "dispatches/dispatches-cover.jpg").read_bytes()
         page = epub.read("EPUB/cover.xhtml").decode()
         assert 'alt="Cover: Dispatches from a Divided Party' in page
+
+
+def test_the_manifests_vendor_package_reuses_the_print_edition(tmp_path):
+    shutil.copytree(ROOT / "books", tmp_path / "books")
+    manifest = tmp_path / "books/dispatches.yaml"
+    manifest.write_text(manifest.read_text() + "print: {pod: kdp}\n")
+    assert build_in(tmp_path, "--format", "print-pdf", "books/dispatches.yaml") == 0
+    folder = tmp_path / "build/dispatches"
+    assert (folder / "pod-kdp/interior.pdf").read_bytes() == (folder / "dispatches-print.pdf").read_bytes()

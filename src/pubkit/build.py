@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import multiprocessing
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .assemble import assemble_book
-from .covers import design_ebook_cover
+from .covers import draw_ebook_cover, ebook_cover_request
 from .fonts import missing_glyphs
 from .checks.epubcheck import run_epubcheck
 from .config.manifest import load_manifest
@@ -84,20 +87,28 @@ def build_book(manifest_path: Path, options: BuildOptions, sink: Diagnostics, li
     if theme is None:
         return []
 
-    # 3. Assemble the whole book: texts, ids, notes, TOC, links; design its e-book cover if it has none.
+    # 3. Without a cover image, the theme designs the e-book cover: drawn on the other core while
+    #    the texts are converted, unless the cache has it already.
+    cover = None
+    if manifest.cover is None and ("epub" in options.formats or options.pods):
+        cover = ebook_cover_request(manifest.metadata, manifest.cover_art, theme, options.out_dir / ".cache")
+    drawing = _cover_artist().submit(draw_ebook_cover, cover) if cover and not cover.target.is_file() else None
+
+    # 4. Assemble the whole book: texts, ids, notes, TOC, links.
     book, problems = assemble_book(manifest, library.read, _modified(manifest.metadata.date))
     sink.extend(problems)
+    if drawing:
+        sink.extend(drawing.result())
     if book is None or failed():
         return []
     sink.extend(missing_glyphs(book, theme))
     outputs: dict[str, bytes] = {}
-    if book.cover is None and ("epub" in options.formats or options.pods):
-        cover, problems = design_ebook_cover(book, theme, options.out_dir / ".cache")
-        sink.extend(problems)
-        book = dataclasses.replace(book, cover=cover)
-        outputs[f"{book.slug}-cover.jpg"] = cover.source.read_bytes()
+    if cover:
+        book = dataclasses.replace(book, cover=cover.asset)
+        outputs[f"{book.slug}-cover.jpg"] = cover.target.read_bytes()
 
-    # 4. Render each format and check it (the PDFs' preflight), in memory.
+    # 5. Render each format and check it (the PDFs' preflight), in memory.
+    print_edition = None  # laid out for the manifest's print.pod: its package reuses it
     for name in options.formats:
         if FORMATS[name].split:
             rendered, problems = render_book(book, theme, FORMATS[name])
@@ -107,22 +118,25 @@ def build_book(manifest_path: Path, options: BuildOptions, sink: Diagnostics, li
 
             edition, problems = make_pdf(book, theme, FORMATS[name], manifest_path)
             data = edition.data if edition else None
+            if FORMATS[name].for_print:
+                print_edition = edition
         sink.extend(problems)
         if data is None or failed():
             return []  # a book with errors writes nothing: its last good outputs stay as they were
         outputs[OUTPUT_NAMES[name].format(slug=book.slug)] = data
 
-    # 5. Print-on-demand packages: interior and cover for each vendor, checked.
+    # 6. Print-on-demand packages: interior and cover for each vendor, checked.
     for vendor in options.pods or ((book.print.pod,) if book.print.pod != "none" else ()):
         from .paged.package import make_package
 
-        package, problems = make_package(book, theme, vendor, manifest_path)
+        reuse = print_edition if vendor == book.print.pod else None
+        package, problems = make_package(book, theme, vendor, manifest_path, reuse)
         sink.extend(problems)
         if package is None or failed():
             return []
         outputs.update({f"pod-{vendor}/{name}": data for name, data in package.items()})
 
-    # 6. Write them all, each atomically; 7. validate the EPUB if asked.
+    # 7. Write them all, each atomically; 8. validate the EPUB if asked.
     artifacts = []
     for name, data in outputs.items():
         target = options.out_dir / book.slug / name
@@ -132,6 +146,13 @@ def build_book(manifest_path: Path, options: BuildOptions, sink: Diagnostics, li
             problems, _ = run_epubcheck(target)
             sink.extend(problems)
     return artifacts
+
+
+@lru_cache(maxsize=1)
+def _cover_artist() -> ProcessPoolExecutor:
+    """One worker process draws e-book covers (importing WeasyPrint takes half a second) while the
+    main process converts texts; forked, so it starts at once with what is already loaded."""
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
 
 
 def find_manifests(folder: Path) -> list[Path]:

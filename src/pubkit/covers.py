@@ -12,7 +12,9 @@ from pathlib import Path
 
 from . import __version__
 from .diagnostics import Diagnostic
-from .model import Asset, Book
+from dataclasses import dataclass
+
+from .model import Asset, CoverArt, Metadata
 from .render import font_faces
 from .theming import Theme
 from .writers.files import write_atomically
@@ -21,7 +23,7 @@ SIZE = (1600, 2560)
 HREF = "cover.jpg"
 
 
-def cover_files(book: Book, theme: Theme) -> dict[str, tuple[bytes, str]]:
+def cover_files(theme: Theme, art: CoverArt) -> dict[str, tuple[bytes, str]]:
     """The files a cover template may name: fonts, the cover stylesheet, the cover art."""
     files = {"css/fonts.css": (font_faces(theme).encode(), "text/css")}
     stylesheet = theme.file("css/cover.css")
@@ -29,36 +31,52 @@ def cover_files(book: Book, theme: Theme) -> dict[str, tuple[bytes, str]]:
         files["css/cover.css"] = (stylesheet.read_bytes(), "text/css")
     for font in theme.fonts:
         files[f"fonts/{font.path.name}"] = (font.path.read_bytes(), font.media_type)
-    for name, path in art_files(book).items():
+    for name, path in art_files(art).items():
         files[name] = (path.read_bytes(), "image/png" if path.suffix.lower() == ".png" else "image/jpeg")
     return files
 
 
-def art_files(book: Book) -> dict[str, Path]:
-    art = book.cover_art
+def art_files(art: CoverArt) -> dict[str, Path]:
     return {f"art/{kind}{path.suffix.lower()}": path
             for kind, path in (("image", art.image), ("author-photo", art.author_photo)) if path}
 
 
-def art_context(book: Book) -> dict:
-    names = {path: name for name, path in art_files(book).items()}
-    art = book.cover_art
+def art_context(art: CoverArt) -> dict:
+    names = {path: name for name, path in art_files(art).items()}
     return {"image": names.get(art.image), "author_photo": names.get(art.author_photo), "quote": art.quote}
 
 
-def design_ebook_cover(book: Book, theme: Theme, cache: Path) -> tuple[Asset, list[Diagnostic]]:
-    html = theme.environment.get_template("covers/ebook.html").render(meta=book.metadata, book=book, art=art_context(book))
-    files = cover_files(book, theme)
+@dataclass(frozen=True)
+class CoverRequest:
+    """Everything needed to draw an e-book cover, and where the drawing is kept."""
+
+    html: str
+    files: dict[str, tuple[bytes, str]]
+    theme: str
+    target: Path  # in the cache, named by a hash of all the above
+
+    @property
+    def asset(self) -> Asset:
+        return Asset(self.target, HREF, "image/jpeg")
+
+
+def ebook_cover_request(metadata: Metadata, art: CoverArt, theme: Theme, cache: Path) -> CoverRequest:
+    """Cheap: the theme's covers/ebook.html filled in, its files, and the cache name they give."""
+    html = theme.environment.get_template("covers/ebook.html").render(meta=metadata, art=art_context(art))
+    files = cover_files(theme, art)
     digest = hashlib.sha256(__version__.encode() + html.encode())
     for name in sorted(files):
         digest.update(name.encode() + hashlib.sha256(files[name][0]).digest())
-    target = cache / f"cover-{digest.hexdigest()[:32]}.jpg"
-    problems: list[Diagnostic] = []
-    if not target.is_file():
-        # WeasyPrint and pdfium are imported only when a cover must really be drawn.
-        from .writers.pdf import PdfOptions, write_cover_pdf
-        from .writers.raster import page_to_jpeg
+    # absolute: the drawing happens in another process, which may not share our working folder
+    return CoverRequest(html, files, theme.name, cache.resolve() / f"cover-{digest.hexdigest()[:32]}.jpg")
 
-        pdf, problems = write_cover_pdf(html, files, PdfOptions(), theme.name)
-        write_atomically(target, page_to_jpeg(pdf, *SIZE))
-    return Asset(target, HREF, "image/jpeg"), problems
+
+def draw_ebook_cover(request: CoverRequest) -> list[Diagnostic]:
+    """Costly (WeasyPrint and pdfium are imported here, half a second): lay the cover out, render
+    it to a 1600 x 2560 px JPEG, and keep it in the cache."""
+    from .writers.pdf import PdfOptions, write_cover_pdf
+    from .writers.raster import page_to_jpeg
+
+    pdf, problems = write_cover_pdf(request.html, request.files, PdfOptions(), request.theme)
+    write_atomically(request.target, page_to_jpeg(pdf, *SIZE))
+    return problems

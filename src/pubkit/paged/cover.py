@@ -102,13 +102,13 @@ def make_cover(book: Book, theme: Theme, vendor: Vendor, pages: int, options, wh
     if not meta.isbn_print:
         problems.append(warning("C001", "no print ISBN (isbn.print): the cover has no barcode; "
                                         f"{vendor.title} may add its own", where))
-    files = cover_files(book, theme)
+    files = cover_files(theme, book.cover_art)
     digits = ""
     if layout.barcode:
         svg, digits = barcode_svg(meta.isbn_print)
         files["barcode.svg"] = (svg, "image/svg+xml")
     html = theme.environment.get_template("covers/print.html").render(
-        meta=meta, book=book, art=art_context(book), cover=layout, barcode_digits=digits)
+        meta=meta, art=art_context(book.cover_art), cover=layout, barcode_digits=digits)
     # Covers are in colour, but PDF/X-3 allows no device RGB: there the cover goes to gray, as
     # the interior does (a CMYK cover design would need CMYK colours in the theme).
     gray = bool(options.variant and options.variant.startswith("pdf/x"))

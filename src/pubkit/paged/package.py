@@ -21,14 +21,18 @@ from .edition import Edition, make_pdf, pdf_options
 from .vendors import VENDORS
 
 
-def make_package(book: Book, theme: Theme, vendor_name: str, manifest_file: Path) -> tuple[dict[str, bytes] | None, list[Diagnostic]]:
+def make_package(book: Book, theme: Theme, vendor_name: str, manifest_file: Path,
+                 interior: Edition | None = None) -> tuple[dict[str, bytes] | None, list[Diagnostic]]:
+    """``interior``: the print edition already laid out for this vendor, if the build has one."""
     vendor = VENDORS[vendor_name]
     book = dataclasses.replace(book, print=dataclasses.replace(book.print, pod=vendor_name))
     where = Location(relative_path(manifest_file))
 
-    interior, problems = make_pdf(book, theme, PRINT_PDF, manifest_file)
-    if interior is None or _failed(problems):
-        return None, problems
+    problems: list[Diagnostic] = []
+    if interior is None:
+        interior, problems = make_pdf(book, theme, PRINT_PDF, manifest_file)
+        if interior is None or _failed(problems):
+            return None, problems
     options, found = pdf_options(book, vendor, where, print_edition=True)
     problems += found
     if options is None:
