@@ -85,3 +85,49 @@ def test_a_character_missing_from_the_font_is_a_warning(project, capsys):
     assert run.code == 0
     assert ("books/texts/one.md: warning[F001]: character '\u2646' (U+2646) is not in the theme's font 'Charis SIL'; "
             "readers will see a fallback font") in run.err.splitlines()
+
+
+def test_a_books_own_theme_folder_overrides_one_template(project, capsys):
+    """books/<slug>.theme/ comes first in the lookup, and may extend what it replaces."""
+    project.write({
+        "books/a.yaml": MINIMAL_MANIFEST + "back: [colophon]\n", **TEXTS,
+        "books/a.theme/templates/sections/colophon.html":
+            '{% extends "!classic/sections/colophon.html" %}\n'
+            '{% block body %}{{ super() }}<p class="printer">Printed by the Sample Press cooperative.</p>{% endblock %}\n',
+    })
+    run = project.pubkit("books/a.yaml", capsys=capsys)
+    assert run.code == 0, run.err
+    colophon = epub_files(project.root / "build/a/a.epub")["EPUB/colophon.xhtml"].decode()
+    assert "This book is set in Charis SIL" in colophon  # the theme's own colophon, kept
+    assert '<p class="printer">Printed by the Sample Press cooperative.</p>' in colophon
+
+
+def test_part_titles_as_right_hand_running_heads(project, capsys):
+    """The theme option running_head: part, set in the book's own theme folder."""
+    import re
+    import sys
+
+    from pypdf import PdfReader
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    generate(project.root / "books", words=6000, chapters=2)
+    project.write({
+        "books/parts.yaml": MINIMAL_MANIFEST.replace("  - texts/one.md\n", "")
+        + "  - {part: The First Part, chapters: [texts/ch01.md]}\n  - {part: The Second Part, chapters: [texts/ch02.md]}\n",
+        "books/parts.theme/theme.yaml": "options:\n  running_head: part\n",
+    })
+    run = project.pubkit("books/parts.yaml", capsys=capsys, formats=("print-pdf",))
+    assert run.code == 0, run.err
+    heads = set()
+    for number, page in enumerate(PdfReader(project.root / "build/parts/parts-print.pdf").pages, start=1):
+        top = float(page.trimbox.height)
+        found = []
+        page.extract_text(visitor_text=lambda text, cm, tm, font, size: found.append(text)
+                          if text.strip() and tm[4] * cm[1] + tm[5] * cm[3] + cm[5] > top - 0.55 * 72 else None)
+        if number % 2 and found:
+            heads.add(re.sub(r"\s+", "", "".join(found)))
+    assert heads == {"THEFIRSTPART", "THESECONDPART"}

@@ -81,8 +81,9 @@ def build_book(manifest_path: Path, options: BuildOptions, sink: Diagnostics, li
     if manifest is None:
         return []
 
-    # 2. Find the theme.
-    theme, problems = load_theme(manifest.theme, theme_search_path(manifest.root), Location(relative_path(manifest_path)))
+    # 2. Find the theme, and the book's own overrides of it (<slug>.theme/ beside the manifest).
+    theme, problems = load_theme(manifest.theme, theme_search_path(manifest.root), Location(relative_path(manifest_path)),
+                                 overrides=manifest.root / f"{manifest.slug}.theme")
     sink.extend(problems)
     if theme is None:
         return []

@@ -61,8 +61,17 @@ def theme_search_path(project: Path) -> list[Path]:
     return seen
 
 
-def load_theme(name: str, search_path: list[Path], where: Location) -> tuple[Theme | None, list[Diagnostic]]:
+def load_theme(name: str, search_path: list[Path], where: Location,
+               overrides: Path | None = None) -> tuple[Theme | None, list[Diagnostic]]:
+    """The theme ``name`` and those it extends; ``overrides``, a book's own folder (templates/, css/,
+    an optional theme.yaml for options), comes first when it exists."""
     chain: list[tuple[Path, dict]] = []
+    if overrides is not None and overrides.is_dir():
+        try:
+            own = yaml.safe_load((overrides / "theme.yaml").read_text(encoding="utf-8")) if (overrides / "theme.yaml").is_file() else {}
+        except yaml.YAMLError as exc:
+            return None, [error("H003", f"invalid theme.yaml: {exc}", Location(relative_path(overrides / "theme.yaml")))]
+        chain.append((overrides, {k: v for k, v in (own or {}).items() if k != "extends"}))
     current: str | None = name
     while current:
         folder = next((p / current for p in search_path if (p / current / "theme.yaml").is_file()), None)
@@ -106,7 +115,8 @@ def load_theme(name: str, search_path: list[Path], where: Location) -> tuple[The
     folders = tuple(f for f, _ in chain)
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader([str(f / "templates") for f in folders]),
-        jinja2.PrefixLoader({f"!{f.name}": jinja2.FileSystemLoader(str(f / "templates")) for f in folders}, delimiter="/"),
+        jinja2.PrefixLoader({f"!{f.name}": jinja2.FileSystemLoader(str(f / "templates")) for f in folders if f != overrides},
+                            delimiter="/"),
     ])
     environment = jinja2.Environment(
         loader=loader,
