@@ -83,19 +83,11 @@ class Diagnostics:
         return len(self._items)
 
     @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self._items if d.severity is Severity.ERROR]
-
-    @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self._items if d.severity is Severity.WARNING]
 
     def has_errors(self) -> bool:
         return any(d.severity is Severity.ERROR for d in self._items)
-
-
-class BuildFailed(Exception):
-    """Raised by a stage whose errors make going on pointless; the diagnostics are already in the sink."""
 
 
 def relative_path(path: Path, base: Path | None = None) -> str:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from .vendors import BLEED, TRIMS, Vendor, minimum_gutter
 
 UNITS = {"in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, "pt": 1 / 72}
-LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(in|mm|cm|pt)\s*$")
 TRIM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(in|mm|cm|pt)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*(in|mm|cm|pt)\s*$")
 
 
@@ -26,11 +25,6 @@ def parse_trim(value: str) -> tuple[float, float] | None:
         return None
     width_unit = match[2] or match[4]
     return float(match[1]) * UNITS[width_unit], float(match[3]) * UNITS[match[4]]
-
-
-def parse_length(value: str) -> float | None:
-    match = LENGTH.match(str(value).lower())
-    return float(match[1]) * UNITS[match[2]] if match else None
 
 
 @dataclass(frozen=True)
