@@ -63,12 +63,17 @@ def _build(args) -> int:
         for diagnostic in diagnostics:
             print(diagnostic, file=sys.stderr)
         for artifact in artifacts:
-            size = artifact.path.stat().st_size
-            print(f"built {artifact.path} ({size / 1024:.0f} KiB, {artifact.seconds:.1f} s)")
+            print(f"built {artifact.path} ({_size(artifact.path.stat().st_size)}, {artifact.seconds:.1f} s)")
         if len(diagnostics):
             print(format_summary(diagnostics), file=sys.stderr)
     failed = diagnostics.has_errors() or (args.strict and len(diagnostics.warnings) > 0)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _size(count: int) -> str:
+    if count < 1024:
+        return f"{count} bytes"
+    return f"{count / 1024:.0f} KiB" if count < 1024 * 1024 else f"{count / 1024 / 1024:.1f} MiB"
 
 
 if __name__ == "__main__":
