@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import re
 import uuid
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Callable, Iterator
 from stdnum import isbn as stdisbn
 
 from . import xrefs
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, has_errors
 from .markdown.convert import Library, convert_text, slugify
 from .model import Book, Entry, Manifest, PartEntry, Section
 from .roles import ROLES, Source
@@ -64,7 +65,7 @@ def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime
         sections.append(section)
         if converted:
             links.extend(converted.links)
-    if any(d.severity.value == "error" for d in diagnostics):
+    if has_errors(diagnostics):
         return None, diagnostics
 
     sections = _place_notes(sections)
@@ -132,9 +133,9 @@ def _section(slot: _Slot, manifest: Manifest, library: Library, read_text: ReadT
     entry, role = slot.entry, ROLES[slot.entry.role]
     base = dict(id=slot.id, role=entry.role, matter=slot.matter, part=slot.part)
     if slot.part_title is not None:
-        return Section(title=slot.part_title, title_html=_escape(slot.part_title), **base), None, []
+        return Section(title=slot.part_title, title_html=html.escape(slot.part_title, quote=False), **base), None, []
     if entry.text is None and entry.inline is None:
-        return Section(title=role.heading, title_html=_escape(role.heading), **base), None, []
+        return Section(title=role.heading, title_html=html.escape(role.heading, quote=False), **base), None, []
 
     lang = manifest.metadata.language
     if entry.inline is not None:
@@ -151,7 +152,8 @@ def _section(slot: _Slot, manifest: Manifest, library: Library, read_text: ReadT
     title = entry.title or text.title or converted.title
     if title is None:
         title = role.heading if role.source is not Source.TEXT or entry.role != "chapter" else _from_file_name(entry.text)
-    title_html = converted.title_html if (converted.title and not entry.title and _same(converted.title, title)) else _escape(title)
+    # convert_text took the leading heading as the title only if it agrees with the front matter's
+    title_html = converted.title_html if converted.title and not entry.title else html.escape(title, quote=False)
     book_authors = set(manifest.metadata.authors)
     section = Section(
         title=title,
@@ -175,20 +177,12 @@ def _from_file_name(path: Path) -> str:
     return words.capitalize() or path.stem
 
 
-def _same(a: str, b: str) -> bool:
-    return re.sub(r"\W+", "", a).casefold() == re.sub(r"\W+", "", b).casefold()
-
-
-def _escape(words: str) -> str:
-    return words.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 # --- notes, TOC, identifier --------------------------------------------------------------------
 
 
 def _place_notes(sections: list[Section]) -> list[Section]:
     """A book with notes has one notes section: where the editor put it, else before the colophon.
-    (A format that sets notes as footnotes leaves it out: see render.place_notes.)"""
+    (A format that sets notes as footnotes leaves it out: see notes.place_notes.)"""
     has_notes = any(s.notes for s in sections)
     notes = [s for s in sections if s.role == "notes"]
     if not has_notes:

@@ -87,7 +87,11 @@ class Diagnostics:
         return [d for d in self._items if d.severity is Severity.WARNING]
 
     def has_errors(self) -> bool:
-        return any(d.severity is Severity.ERROR for d in self._items)
+        return has_errors(self._items)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)
 
 
 def relative_path(path: Path, base: Path | None = None) -> str:

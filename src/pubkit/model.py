@@ -186,6 +186,11 @@ class Book:
         return tuple(entries)
 
     @property
+    def first_body(self) -> Section | None:
+        """The first section of the body: where reading starts, and where arabic folios start."""
+        return next((s for s in self.sections if s.matter == "body"), None)
+
+    @property
     def noted_sections(self) -> tuple[Section, ...]:
         """Sections with notes, in reading order (the endnotes section groups by these)."""
         return tuple(s for s in self.sections if s.notes)

@@ -83,7 +83,7 @@ def render_book(book: Book, theme: Theme, fmt: Format, geometry=None) -> tuple[R
     book = place_notes(book, notes_mode, on_paper=not fmt.split)
     common = dict(book=book, meta=book.metadata, options=theme.options, roles=ROLES, format=fmt.name,
                   notes_mode=notes_mode,
-                  first_body=next((s.id for s in book.sections if s.matter == "body"), None),
+                  first_body=book.first_body.id if book.first_body else None,
                   modified=book.modified.strftime("%Y-%m-%dT%H:%M:%SZ"))
     try:
         stylesheets = [("css/fonts.css", font_faces(theme))] if theme.fonts else []
@@ -154,13 +154,11 @@ def _landmarks(book: Book) -> list[tuple[str, str, str]]:
     marks = []
     if book.cover:
         marks.append(("cover", "Cover", "cover"))
-    for role, label in (("titlepage", "Title Page"),):
-        if any(s.role == role for s in book.sections):
-            marks.append((ROLES[role].epub_type, label, role))
+    if any(s.role == "titlepage" for s in book.sections):
+        marks.append((ROLES["titlepage"].epub_type, "Title Page", "titlepage"))
     marks.append(("toc", "Table of Contents", "toc"))
-    first_body = next((s for s in book.sections if s.matter == "body"), None)
-    if first_body:
-        marks.append(("bodymatter", "Start of Content", first_body.id))
+    if book.first_body:
+        marks.append(("bodymatter", "Start of Content", book.first_body.id))
     for section in book.sections:
         if section.role in ("notes", "glossary", "bibliography"):
             marks.append((section.info.epub_type, section.title, section.id))

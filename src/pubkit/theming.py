@@ -46,6 +46,11 @@ class Theme:
     def stylesheet_paths(self, fmt: str) -> tuple[Path, ...]:
         return self.stylesheets.get(fmt, ())
 
+    @property
+    def font_stems(self) -> tuple[str, ...]:
+        """Name stems of the theme's font files ("CharisSIL"), to recognise them inside a PDF."""
+        return tuple(font.path.stem.split("-")[0] for font in self.fonts)
+
     def file(self, name: str) -> Path | None:
         """A file of the theme (e.g. css/cover.css), from the first theme in the chain that has it."""
         return _find(name, list(self.folders))

@@ -18,7 +18,8 @@ from ..paged.geometry import Geometry
 from ..paged.vendors import Vendor
 
 POINTS = 72.0
-TOLERANCE = 0.05  # points: WeasyPrint works in CSS pixels, so boxes carry float rounding
+TOLERANCE = 0.05 / 72  # inches: WeasyPrint works in CSS pixels, so boxes carry float rounding
+COVER_TOLERANCE = 0.001  # inches: a cover's size against the formula
 MIN_PPI = 300
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
@@ -49,12 +50,8 @@ def preflight(data: bytes, expected: Expected, where: str) -> list[Diagnostic]:
                                             "characters fell back to a system font", doc))
         if not vendor.allow_links and "/Outlines" in pdf.Root:
             problems.append(error("P005", f"the PDF has bookmarks (an outline); {vendor.title} accepts none", doc))
-        if vendor.pdf_variant and vendor.pdf_variant.startswith("pdf/x"):
-            intents = pdf.Root.get("/OutputIntents") or []
-            if not any(i.get("/S") == "/GTS_PDFX" and "/DestOutputProfile" in i for i in intents):
-                problems.append(error("P006", "PDF/X is claimed but there is no GTS_PDFX output intent with a profile", doc))
-            if _transparency(pdf):
-                problems.append(error("P006", "transparency (soft masks or opacity below 1) is not allowed in PDF/X-3", doc))
+        if vendor.pdfx:
+            problems += _pdfx(pdf, doc)
         if count < vendor.min_pages:
             problems.append(error("P008", f"{count} pages; {vendor.title} needs at least {vendor.min_pages}", doc))
         if vendor.max_pages and count > vendor.max_pages:
@@ -73,12 +70,8 @@ def preflight_cover(data: bytes, layout, vendor: Vendor, font_names: tuple[str, 
         if len(pdf.pages) != 1:
             problems.append(error("P101", f"the cover has {len(pdf.pages)} pages, expected 1", at))
         page = pdf.pages[0]
-        for name, found, want in (("MediaBox", _size(page.obj.MediaBox), (layout.width, layout.height)),
-                                  ("TrimBox", _size(page.obj.get("/TrimBox", page.obj.MediaBox)),
-                                   (layout.trim_width, layout.trim_height))):
-            if any(abs(f / POINTS - w) > 0.001 for f, w in zip(found, want, strict=True)):
-                problems.append(error("P101", f"cover {name} is {found[0] / POINTS:.4f} x {found[1] / POINTS:.4f} in, "
-                                              f"expected {want[0]:.4f} x {want[1]:.4f} in", at))
+        problems += _box(page, "/MediaBox", (layout.width, layout.height), COVER_TOLERANCE, "P101", at, "cover ")
+        problems += _box(page, "/TrimBox", (layout.trim_width, layout.trim_height), COVER_TOLERANCE, "P101", at, "cover ")
         foreign: dict[str, list[int]] = {}
         expected = Expected(None, vendor, False, font_names)
         problems += _resources(page, expected, at, foreign, 1)
@@ -86,10 +79,8 @@ def preflight_cover(data: bytes, layout, vendor: Vendor, font_names: tuple[str, 
             problems.append(warning("P004", f"font {name} on the cover is not one of the theme's fonts", at))
         if not vendor.allow_links and "/Annots" in page.obj:
             problems.append(error("P005", f"annotations on the cover; {vendor.title} accepts none", at))
-        if vendor.pdf_variant and vendor.pdf_variant.startswith("pdf/x"):
-            intents = pdf.Root.get("/OutputIntents") or []
-            if not any(i.get("/S") == "/GTS_PDFX" for i in intents):
-                problems.append(error("P006", "PDF/X is claimed but the cover has no GTS_PDFX output intent", at))
+        if vendor.pdfx:
+            problems += _pdfx(pdf, at)
             if "rgb" in _colours(page):
                 problems.append(error("P009", "RGB colour on a PDF/X-3 cover", at))
     return problems
@@ -99,6 +90,17 @@ def _colours(page: pikepdf.Page) -> set[str]:
     found = _Content()
     _scan(page.obj, pikepdf.Matrix(), found)
     return found.colours
+
+
+def _pdfx(pdf: pikepdf.Pdf, at: Location) -> list[Diagnostic]:
+    """PDF/X needs an output intent with its profile, and allows no transparency (X-3)."""
+    problems = []
+    intents = pdf.Root.get("/OutputIntents") or []
+    if not any(i.get("/S") == "/GTS_PDFX" and "/DestOutputProfile" in i for i in intents):
+        problems.append(error("P006", "PDF/X is claimed but there is no GTS_PDFX output intent with a profile", at))
+    if _transparency(pdf):
+        problems.append(error("P006", "transparency (soft masks or opacity below 1) is not allowed in PDF/X-3", at))
+    return problems
 
 
 def _transparency(pdf: pikepdf.Pdf) -> bool:
@@ -117,15 +119,18 @@ def _boxes(page: pikepdf.Page, number: int, geometry: Geometry, at: Location) ->
     left = bleed.get("inside" if right_page else "outside", 0.0)
     right = bleed.get("outside" if right_page else "inside", 0.0)
     want_media = (geometry.width + left + right, geometry.height + bleed.get("top", 0) + bleed.get("bottom", 0))
-    want_trim = (geometry.width, geometry.height)
-    problems = []
-    media = _size(page.obj.MediaBox)
-    trim = _size(page.obj.get("/TrimBox", page.obj.MediaBox))
-    for name, found, want in (("MediaBox", media, want_media), ("TrimBox", trim, want_trim)):
-        if any(abs(f - w * POINTS) > TOLERANCE for f, w in zip(found, want)):
-            problems.append(error("P001", f"{name} is {found[0] / POINTS:.4f} x {found[1] / POINTS:.4f} in, expected "
-                                          f"{want[0]:.4f} x {want[1]:.4f} in", at))
-    return problems
+    return (_box(page, "/MediaBox", want_media, TOLERANCE, "P001", at)
+            + _box(page, "/TrimBox", (geometry.width, geometry.height), TOLERANCE, "P001", at))
+
+
+def _box(page: pikepdf.Page, name: str, want: tuple[float, float], tolerance: float, code: str, at: Location,
+         what: str = "") -> list[Diagnostic]:
+    """A page box's size against the expected width and height, both in inches."""
+    found = _size(page.obj.get(name, page.obj.MediaBox))
+    if all(abs(f / POINTS - w) <= tolerance for f, w in zip(found, want, strict=True)):
+        return []
+    return [error(code, f"{what}{name[1:]} is {found[0] / POINTS:.4f} x {found[1] / POINTS:.4f} in, expected "
+                        f"{want[0]:.4f} x {want[1]:.4f} in", at)]
 
 
 def _size(box) -> tuple[float, float]:

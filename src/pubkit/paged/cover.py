@@ -91,7 +91,7 @@ def barcode_svg(isbn: str) -> tuple[bytes, str]:
     return out.getvalue(), f"{digits[0]} {digits[1:7]} {digits[7:]}"
 
 
-def make_cover(book: Book, theme: Theme, vendor: Vendor, pages: int, options, where: Location) -> tuple[bytes | None, CoverLayout, list[Diagnostic]]:
+def make_cover(book: Book, theme: Theme, vendor: Vendor, pages: int, options, where: Location) -> tuple[bytes, CoverLayout, list[Diagnostic]]:
     """The cover PDF for ``vendor`` and an interior of ``pages`` pages (``options``: PdfOptions)."""
     from ..writers.pdf import write_cover_pdf
     from .finish import finish_pdf
@@ -111,7 +111,7 @@ def make_cover(book: Book, theme: Theme, vendor: Vendor, pages: int, options, wh
         meta=meta, art=art_context(book.cover_art), cover=layout, barcode_digits=digits)
     # Covers are in colour, but PDF/X-3 allows no device RGB: there the cover goes to gray, as
     # the interior does (a CMYK cover design would need CMYK colours in the theme).
-    gray = bool(options.variant and options.variant.startswith("pdf/x"))
+    gray = vendor.pdfx
     data, found = write_cover_pdf(html, files, dataclasses.replace(options, gray_images=gray), theme.name)
     problems += found
     data, _ = finish_pdf(data, 1, vendor, gray, pad=False)

@@ -39,7 +39,7 @@ def pdf_options(book: Book, vendor: Vendor, where: Location, print_edition: bool
         return PdfOptions(variant="pdf/ua-1"), []
     gray = vendor.color == "gray"
     profile = None
-    if vendor.pdf_variant and vendor.pdf_variant.startswith("pdf/x"):
+    if vendor.pdfx:
         path = book.print.icc_profile or (GENERIC_CMYK if GENERIC_CMYK.is_file() else None)
         if path is None:
             return None, [error("P010", f"{vendor.title} needs PDF/X with an output intent; name the printer's ICC "
@@ -52,7 +52,6 @@ def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path) -> tupl
     where = Location(relative_path(manifest_file))
     is_print = fmt.for_print
     vendor = VENDORS[book.print.pod] if is_print else VENDORS["none"]
-    gray = is_print and vendor.color == "gray"
 
     geometry = (print_geometry(book.print.trim, theme.print_margins, vendor, 0, theme.print_bleed) if is_print
                 else screen_geometry(book.print.trim, theme.print_margins))
@@ -77,7 +76,6 @@ def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path) -> tupl
 
     if not is_print:
         return Edition(result.data, result.pages, geometry), problems
-    data, pages = finish_pdf(result.data, result.pages, vendor, gray)
-    fonts = tuple(font.path.stem.split("-")[0] for font in theme.fonts)
-    problems += preflight(data, Expected(geometry, vendor, gray, fonts), f"{book.slug}-print.pdf")
+    data, pages = finish_pdf(result.data, result.pages, vendor, options.gray_images)
+    problems += preflight(data, Expected(geometry, vendor, options.gray_images, theme.font_stems), f"{book.slug}-print.pdf")
     return Edition(data, pages, geometry), problems

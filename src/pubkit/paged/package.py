@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from ..checks.preflight import preflight_cover
-from ..diagnostics import Diagnostic, Location, Severity, relative_path
+from ..diagnostics import Diagnostic, Location, Severity, has_errors, relative_path
 from ..model import Book
 from ..render import PRINT_PDF
 from ..theming import Theme
@@ -31,7 +31,7 @@ def make_package(book: Book, theme: Theme, vendor_name: str, manifest_file: Path
     problems: list[Diagnostic] = []
     if interior is None:
         interior, problems = make_pdf(book, theme, PRINT_PDF, manifest_file)
-        if interior is None or _failed(problems):
+        if interior is None or has_errors(problems):
             return None, problems
     options, found = pdf_options(book, vendor, where, print_edition=True)
     problems += found
@@ -39,9 +39,8 @@ def make_package(book: Book, theme: Theme, vendor_name: str, manifest_file: Path
         return None, problems
     cover, layout, found = make_cover(book, theme, vendor, interior.pages, options, where)
     problems += found
-    fonts = tuple(font.path.stem.split("-")[0] for font in theme.fonts)
-    problems += preflight_cover(cover, layout, vendor, fonts, f"pod-{vendor_name}/cover.pdf")
-    if _failed(problems):
+    problems += preflight_cover(cover, layout, vendor, theme.font_stems, f"pod-{vendor_name}/cover.pdf")
+    if has_errors(problems):
         return None, problems
     spec = _spec(book, vendor_name, interior, layout, problems)
     return {
@@ -50,10 +49,6 @@ def make_package(book: Book, theme: Theme, vendor_name: str, manifest_file: Path
         "spec.json": (json.dumps(spec, indent=2, ensure_ascii=False) + "\n").encode(),
         "spec.txt": _spec_text(spec).encode(),
     }, problems
-
-
-def _failed(problems: list[Diagnostic]) -> bool:
-    return any(p.severity is Severity.ERROR for p in problems)
 
 
 def _spec(book: Book, vendor_name: str, interior: Edition, layout: CoverLayout, problems: list[Diagnostic]) -> dict:

@@ -30,6 +30,11 @@ class Vendor:
     spine_estimate: bool  # True where the vendor publishes no formula and the factor is ours
     spine_text_from: int  # fewest pages that may carry spine text
 
+    @property
+    def pdfx(self) -> bool:
+        """Does the vendor want PDF/X (an output intent, no device RGB, no transparency)?"""
+        return bool(self.pdf_variant and self.pdf_variant.startswith("pdf/x"))
+
 
 BLEED = 0.125
 
