@@ -10,6 +10,10 @@ from .diagnostics import Location
 from .roles import ROLES, Role
 
 
+# MARC relators that take an author's place when a book has none: editor, compiler.
+RESPONSIBLE_WITHOUT_AUTHOR = ("edt", "com")
+
+
 @dataclass(frozen=True)
 class Creator:
     name: str
@@ -43,6 +47,17 @@ class Metadata:
     @property
     def authors(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.creators if c.role == "aut")
+
+    @property
+    def responsible(self) -> tuple[Creator, ...]:
+        """Who a catalogue files the book under: its authors, or for a book without one (an
+        anthology), its editors and compilers. These are the EPUB's dc:creator entries."""
+        authors = tuple(c for c in self.creators if c.role == "aut")
+        return authors or tuple(c for c in self.creators if c.role in RESPONSIBLE_WITHOUT_AUTHOR)
+
+    @property
+    def responsible_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.responsible)
 
 
 # --- the manifest: what the editor asked for ------------------------------------------------

@@ -74,7 +74,7 @@ def _metadata(publication: epub.EpubBook, book: Book) -> None:
         publication.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
         publication.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
     for index, creator in enumerate(meta.creators, start=1):
-        _creator(publication, creator, index)
+        _creator(publication, creator, index, creator in meta.responsible)
     if meta.publisher:
         publication.add_metadata("DC", "publisher", meta.publisher)
     publication.add_metadata("DC", "date", meta.date.isoformat())
@@ -89,10 +89,11 @@ def _metadata(publication: epub.EpubBook, book: Book) -> None:
     _accessibility(publication, book)
 
 
-def _creator(publication: epub.EpubBook, creator: Creator, index: int) -> None:
-    # ebooklib's add_author without uid gives every creator id="creator" (EPUBCheck error): number them
+def _creator(publication: epub.EpubBook, creator: Creator, index: int, responsible: bool) -> None:
+    # ebooklib's add_author without uid gives every creator id="creator" (EPUBCheck error): number them.
+    # dc:creator for the authors, or the editors of a book without one (else readers show "Unknown").
     uid = f"creator-{index}"
-    element = "creator" if creator.role == "aut" else "contributor"
+    element = "creator" if responsible else "contributor"
     publication.add_metadata("DC", element, creator.name, {"id": uid})
     publication.add_metadata(None, "meta", creator.role, {"refines": f"#{uid}", "property": "role", "scheme": MARC_SCHEME})
     if creator.file_as:
