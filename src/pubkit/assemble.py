@@ -69,7 +69,8 @@ def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime
         return None, diagnostics
 
     sections = _place_notes(sections)
-    diagnostics.extend(xrefs.check_links(sections, links))
+    sections, problems = xrefs.resolve_links(sections, links)
+    diagnostics.extend(problems)
 
     cover = library.add_image(manifest.cover) if manifest.cover else None
     book = Book(
