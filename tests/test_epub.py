@@ -220,12 +220,15 @@ def test_a_failed_build_leaves_the_previous_epub_intact(tmp_path, capsys):
 def test_raw_html_never_reaches_the_epub(tmp_path):
     shutil.copytree(ROOT / "books", tmp_path / "books")
     text = tmp_path / "books/texts/dispatches/01-the-price-of-bread.md"
-    text.write_text(text.read_text() + '\n<script src="https://evil.example/x.js"></script>\n\n<img src="https://evil.example/p.png">\n')
+    text.write_text(text.read_text() + '\n<script src="https://evil.example/x.js">steal()</script>\n\n'
+                    '<img src="https://evil.example/p.png"> and <iframe src="https://evil.example/"></iframe>'
+                    '<b onmouseover="steal()">bold</b> <form action="https://evil.example/"><input name=x></form>\n')
     assert build(tmp_path, "books/dispatches.yaml") == 0
     files = epub_files(tmp_path / "build/dispatches/dispatches.epub")
-    xhtml = b"".join(data for name, data in files.items() if name.endswith(".xhtml"))
-    assert b"<script" not in xhtml and b"&lt;script" in xhtml
-    assert not re.search(rb'src="https?:', xhtml)
+    xhtml = files["EPUB/the-price-of-bread.xhtml"]
+    for made_of in (b"script", b"steal", b"evil.example", b"iframe", b"onmouseover", b"<form", b"<input", b"<img"):
+        assert made_of not in xhtml, made_of
+    assert b"<b>bold</b>" in xhtml
 
 
 def test_the_french_article_is_marked_french(built):

@@ -43,11 +43,11 @@ ERRORS = {
 WARNINGS = {
     "broken anchor": (
         "# One\n\nSee [below](#nowhere) and [two](two.md#a-section).\n",
-        "books/texts/one.md:3:13: warning[X201]: link '#nowhere' matches no anchor in the book",
+        "books/texts/one.md:3:13: warning[X201]: link '#nowhere' matches no anchor in the book; the link is removed, its words are kept",
     ),
     "broken anchor in another text": (
         "# One\n\nSee [two](two.md#b-section).\n",
-        "books/texts/one.md:3:11: warning[X201]: link 'two.md#b-section' matches no anchor in the book",
+        "books/texts/one.md:3:11: warning[X201]: link 'two.md#b-section' matches no anchor in the book; it now leads to the start of ‘Two’",
     ),
     "link to a text not in the book": (
         "# One\n\nSee [three](three.md).\n",
@@ -58,8 +58,24 @@ WARNINGS = {
         "books/texts/one.md:3:5: warning[X205]: image 'images/map.png' has no alt text; expected ![what it shows](images/map.png) for readers who cannot see it",
     ),
     "raw HTML": (
-        "# One\n\nWords <span>here</span>.\n",
-        "books/texts/one.md:3:7: warning[X206]: raw HTML '<span>' is not allowed in texts; it is shown as typed. Use Markdown, or a ::: container for special blocks",
+        "# One\n\nWords <font>here</font> and <font>there</font>.\n",
+        "books/texts/one.md:3:7: warning[X206]: raw HTML <font> (2 times) is not among the inline elements a text may use "
+        "(a, abbr, b, bdi, br, cite, code, del, dfn, em, i, ins, q, s, small, span, strong, sub, sup, u, wbr); "
+        "the tag is dropped, its words are kept",
+    ),
+    "script": (
+        "# One\n\nWords.\n\n<script>steal()</script>\n",
+        "books/texts/one.md:5:1: warning[X206]: raw HTML <script> is removed with its content: scripts, styles, frames, "
+        "forms and embedded objects never reach a book",
+    ),
+    "unsafe link": (
+        "# One\n\nA <a href=\"javascript:steal()\">trick</a>.\n",
+        "books/texts/one.md:3:3: warning[X206]: raw HTML <a> is a link to an address that is not http, https, mailto or "
+        "a file of the book; the link is dropped, its words are kept",
+    ),
+    "duplicate raw id": (
+        "# One\n\n<a id=\"p1\"></a>Once, <a id=\"p1\"></a>twice.\n",
+        "books/texts/one.md:3:29: warning[X206]: raw HTML id 'p1' is already used in this text; the second one is dropped",
     ),
     "unused footnote": (
         "# One\n\nWords.\n\n[^1]: A note nobody calls.\n",

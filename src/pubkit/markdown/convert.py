@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+import langcodes
 from markdown_it.token import Token
 
 from ..diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from ..model import Asset, Note
 from ..texts import Text
+from . import rawhtml
 from .parser import parser_for
 
 EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][\w.:-]*)\}\s*$")
@@ -34,6 +36,8 @@ class Link:
     target: str  # a book-wide anchor id
     written: str  # the href as the author wrote it, for messages
     location: Location
+    origin: str  # the section the link is in
+    section: str  # the section it leads to
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ def convert_text(text: Text, section_id: str, library: Library, lang: str) -> Co
     env: dict = {"section_id": section_id}
     tokens = md.parse(text.body, env)
     job = _Job(text, section_id, library)
+    _raw_blocks(tokens, md, env, job.findings)
 
     title, title_html = _take_title(tokens, text, md, env)
     notes_at = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
@@ -78,6 +83,7 @@ def convert_text(text: Text, section_id: str, library: Library, lang: str) -> Co
     job.walk(body)
     job.walk(note_tokens)
     job.unused_notes(env)
+    job.raw_html()
 
     html = md.renderer.render(body, md.options, env)
     notes = tuple(_notes(note_tokens, md, env, section_id))
@@ -148,15 +154,20 @@ class _Job:
         self.diagnostics: list[Diagnostic] = []
         self.local_ids: set[str] = set()
         self.lines = text.body.splitlines()
+        self.findings = rawhtml.Findings()
 
-    def at(self, token: Token | None, needle: str = "", skip: int = 0) -> Location:
-        """The token's first line, or the line and column of ``needle`` (plus ``skip``) within its lines."""
+    def at(self, token: Token | None, needle: str = "", skip: int = 0, occurrence: int = 1) -> Location:
+        """The token's first line, or the line and column of the ``occurrence``-th ``needle`` (plus
+        ``skip``) within its lines."""
         if token is None or not token.map:
             return Location(self.text.file)
         first, last = token.map
         if needle:
             for n, line in enumerate(self.lines[first:last], start=first):
                 col = line.find(needle)
+                while col >= 0 and occurrence > 1:
+                    occurrence -= 1
+                    col = line.find(needle, col + 1)
                 if col >= 0:
                     return Location(self.text.file, n + self.text.body_line, col + 1 + skip)
         return Location(self.text.file, first + self.text.body_line)
@@ -165,8 +176,6 @@ class _Job:
         for i, token in enumerate(tokens):
             if token.type == "heading_open":
                 self.heading_id(token, tokens[i + 1])
-            elif token.type == "html_block" and not token.content.lstrip().startswith("<!--"):
-                self.raw_html(token.content, token)
             elif token.type == "inline":
                 self.inline(token)
                 if tokens[i - 1].type == "paragraph_open" and _lone_image(token):
@@ -182,15 +191,15 @@ class _Job:
         opening.attrSet("id", f"{self.section_id}--{unique}")
 
     def inline(self, parent: Token) -> None:
-        children = parent.children or []
+        parent.children = children = rawhtml.structure_inline(parent.children or [], self.findings, parent)
         drop: list[int] = []
         for i, child in enumerate(children):
             if child.type == "link_open" and not self.link(child, parent):
                 drop.append(i)
             elif child.type == "image":
                 self.image(child, parent)
-            elif child.type == "html_inline" and not child.content.startswith("<!--"):
-                self.raw_html(child.content, parent)
+            elif child.meta.get("raw"):
+                self.raw_attributes(child, parent)
             elif child.type == "text":
                 for match in UNDEFINED_NOTE.finditer(child.content):
                     self.diagnostics.append(error(
@@ -205,6 +214,7 @@ class _Job:
         if not href or SCHEME.match(href):
             return True
         path, _, fragment = unquote(href).partition("#")
+        section = self.section_id
         if not path:
             target = f"{self.section_id}--{fragment}"
         else:
@@ -219,7 +229,7 @@ class _Job:
             target = f"{section}--{fragment}" if fragment else section
         token.attrSet("href", f"#{target}")
         written = unquote(href)
-        self.links.append(Link(target, written, self.at(parent, f"]({written}", skip=2)))
+        self.links.append(Link(target, written, self.at(parent, f"]({written}", skip=2), self.section_id, section))
         return True
 
     def image(self, token: Token, parent: Token) -> None:
@@ -246,11 +256,42 @@ class _Job:
         else:
             token.attrSet("src", self.library.add_image(file).href)
 
-    def raw_html(self, content: str, token: Token) -> None:
-        snippet = content.strip().splitlines()[0][:50]
-        self.diagnostics.append(warning(
-            "X206", f"raw HTML '{snippet}' is not allowed in texts; it is shown as typed. "
-                    "Use Markdown, or a ::: container for special blocks", self.at(token, snippet)))
+    def raw_attributes(self, token: Token, parent: Token) -> None:
+        """A kept tag's anchor becomes book-wide (links reach it); its language is checked."""
+        local = token.attrGet("id")
+        if local is not None:
+            if local in self.local_ids:
+                token.attrs.pop("id")
+                self.diagnostics.append(warning(
+                    "X206", f"raw HTML id '{local}' is already used in this text; the second one is dropped",
+                    self.at(parent, f'"{local}"', skip=1, occurrence=2)))
+            else:
+                self.local_ids.add(local)
+                token.attrSet("id", f"{self.section_id}--{local}")
+        lang = token.attrGet("lang")
+        if lang is not None:
+            if langcodes.tag_is_valid(lang):
+                token.attrSet("xml:lang", lang)
+            else:
+                token.attrs.pop("lang")
+                self.diagnostics.append(warning(
+                    "X206", f"raw HTML lang '{lang}' is not a BCP 47 language tag; it is dropped",
+                    self.at(parent, lang)))
+
+    def raw_html(self) -> None:
+        """One warning per tag the text's raw HTML held that was not kept, at its first use."""
+        for table, outcome in ((self.findings.removed, "removed with its content: scripts, styles, frames, "
+                                                        "forms and embedded objects never reach a book"),
+                               (self.findings.dropped, "not among the inline elements a text may use "
+                                                       f"({', '.join(sorted(rawhtml.INLINE_TAGS))}); "
+                                                       "the tag is dropped, its words are kept"),
+                               (self.findings.refused, "a link to an address that is not http, https, mailto "
+                                                       "or a file of the book; the link is dropped, its words are kept")):
+            for name, (times, token, needle) in table.items():
+                shown = f"<{name}>" if name[:1].isalnum() else name
+                count = f" ({times} times)" if times > 1 else ""
+                self.diagnostics.append(warning("X206", f"raw HTML {shown}{count} is {outcome}",
+                                                self.at(token, needle.splitlines()[0])))
 
     def unused_notes(self, env: dict) -> None:
         refs = env.get("footnotes", {}).get("refs", {})
@@ -260,6 +301,23 @@ class _Job:
                 line = next((n for n, text in enumerate(self.lines) if text.lstrip().startswith(f"[^{name}]:")), None)
                 where = Location(self.text.file, line + self.text.body_line, 1) if line is not None else Location(self.text.file)
                 self.diagnostics.append(warning("X207", f"footnote '[^{name}]' is defined but never referenced", where))
+
+
+def _raw_blocks(tokens: list[Token], md, env: dict, findings: rawhtml.Findings) -> None:
+    """A raw HTML block becomes a paragraph of its words and kept inline tags (or nothing)."""
+    out = []
+    for token in tokens:
+        if token.type != "html_block":
+            out.append(token)
+            continue
+        words = rawhtml.clean_block(token.content, findings, token).strip()
+        if not words:
+            continue
+        inline = Token("inline", "", 0, content=words, map=token.map, level=token.level + 1,
+                       children=md.parseInline(words, env)[0].children)
+        out += [Token("paragraph_open", "p", 1, map=token.map, level=token.level, block=True), inline,
+                Token("paragraph_close", "p", -1, level=token.level, block=True)]
+    tokens[:] = out
 
 
 def _lone_image(inline: Token) -> bool:
