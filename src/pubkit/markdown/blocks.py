@@ -25,6 +25,9 @@ def render_container(self, tokens, idx, options, env):
     name = token.type.removeprefix("container_").rsplit("_", 1)[0]
     element, attrs = CONTAINERS[name]
     if token.nesting == 1:
+        extra = token.attrGet("class")  # e.g. "long" (breaks.py)
+        if extra:
+            attrs = attrs.replace(f' class="{name}"', f' class="{name} {extra}"', 1)
         return f"<{element}{attrs}>\n"
     return f"</{element}>\n"
 

@@ -9,7 +9,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import blocks
+from . import blocks, breaks, tables
 
 # Curly quotes per language: primary open/close, secondary open/close (markdown-it's order).
 # French uses guillemets with a narrow no-break space inside.
@@ -51,4 +51,6 @@ def parser_for(lang: str) -> MarkdownIt:
     for name in blocks.CONTAINERS:
         md.use(container_plugin, name=name, render=blocks.render_container)
     md.core.ruler.push("verse_lines", blocks.verse_lines)
+    md.core.ruler.push("table_headers", tables.table_headers)
+    md.core.ruler.push("long_blocks", breaks.mark_long_blocks)
     return md
