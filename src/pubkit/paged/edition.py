@@ -7,6 +7,7 @@ produced call for a wider one.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,7 @@ def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path) -> tupl
     options, problems = pdf_options(book, vendor, where, is_print)
     if options is None:
         return None, problems
+    options = dataclasses.replace(options, body_anchor=book.first_body.id if book.first_body else None)
     for _ in range(2):
         rendered, found = render_book(book, theme, fmt, geometry)
         problems += found

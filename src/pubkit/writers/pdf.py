@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import logging
 import re
+
+import pikepdf
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -19,6 +21,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..diagnostics import Diagnostic, Location, error, relative_path, warning
 from ..render import Rendered
+from .labels import label_pages
+from .tounicode import mend_to_unicode
 
 BASE_URL = "file:///pubkit-book/"
 # PDF/X: WeasyPrint takes its output intent from the device-cmyk colour profile.
@@ -34,6 +38,7 @@ class PdfOptions:
     full_fonts: bool = False  # embed whole font files (print) rather than subsets
     output_profile: bytes | None = None  # ICC profile for a PDF/X output intent
     gray_images: bool = False  # serve raster images converted to grayscale
+    body_anchor: str | None = None  # the id whose page is numbered 1 (before it: roman numerals)
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,7 @@ def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[
             pdf_identifier=True,  # an ID hashed from the content: reproducible, and PDF/X needs one
             full_fonts=options.full_fonts,
         )
+    data = _amend(data, laid_out, options)
     theme = Location(f"theme {rendered.book.theme}")
     sources = {asset.href: asset.source for asset in rendered.book.assets}
     for message in found:
@@ -95,13 +101,30 @@ def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[
     return PdfResult(data, len(laid_out.pages)), problems
 
 
+def _amend(data: bytes, laid_out, options: PdfOptions) -> bytes:
+    """What WeasyPrint's PDF lacks, added in one pikepdf pass: the text of ligatures in whole
+    embedded fonts (see tounicode.py), and page labels that match the printed folios."""
+    first_body = next((i for i, page in enumerate(laid_out.pages) if options.body_anchor in page.anchors), None)
+    if not options.full_fonts and first_body is None:
+        return data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if options.full_fonts:  # Document.fonts is filled by writing: each font's glyphs as set, with their text
+            mend_to_unicode(pdf, {font.name.decode("latin-1").lstrip("/"): dict(font.to_unicode)
+                                  for font in laid_out.fonts.values()})
+        if first_body is not None:
+            label_pages(pdf, first_body)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        return out.getvalue()
+
+
 def write_cover_pdf(html: str, files: dict[str, tuple[bytes, str]], options: PdfOptions, theme: str) -> tuple[bytes, list[Diagnostic]]:
     """A cover: one page of HTML from the theme, with the files it names, to a PDF."""
     html, files = _prepare(html, files, options)
     with _captured_warnings() as found:
-        data = HTML(string=html, base_url=BASE_URL, url_fetcher=_BookFetcher(files)).write_pdf(
-            pdf_variant=options.variant, pdf_identifier=True, full_fonts=options.full_fonts)
-    return data, [warning("W002", message, Location(f"theme {theme}: cover")) for message in found]
+        laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=_BookFetcher(files)).render()
+        data = laid_out.write_pdf(pdf_variant=options.variant, pdf_identifier=True, full_fonts=options.full_fonts)
+    return _amend(data, laid_out, options), [warning("W002", message, Location(f"theme {theme}: cover")) for message in found]
 
 
 def _cut_footnotes(laid_out, rendered: Rendered) -> list[Diagnostic]:
