@@ -1,5 +1,7 @@
-"""A deterministic book for benchmarks and tests: about N words of prose in M chapters, with
-footnotes, block quotes and section headings, written as pubkit texts plus a manifest."""
+"""A deterministic book for benchmarks and tests: about N words of prose in M chapters, shaped like
+this publisher's texts: footnotes, section headings, short and long block quotes (proclamations),
+letters with signatures, verse, lists and the odd long table, written as pubkit texts plus a
+manifest."""
 
 from __future__ import annotations
 
@@ -24,6 +26,29 @@ def paragraph(rng: random.Random, n: int) -> str:
     return " ".join(sentence(rng) for _ in range(n))
 
 
+def block(rng: random.Random, kind: float) -> str:
+    """One block of a chapter other than a plain paragraph."""
+    if kind < 0.06:  # a proclamation or decree: several paragraphs of quotation
+        return "\n>\n".join("> " + paragraph(rng, rng.randint(3, 6)) for _ in range(rng.randint(1, 4)))
+    if kind < 0.075:
+        body = "\n\n".join(paragraph(rng, rng.randint(2, 5)) for _ in range(rng.randint(2, 5)))
+        return f"::: letter\nDear comrades,\n\n{body}\n\n::: signature\nWith greetings,\nthe {rng.choice(WORDS)} committee\n:::\n:::"
+    if kind < 0.085:
+        lines = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 8))).capitalize()
+                 for _ in range(rng.randint(6, 28))]
+        return "::: verse\n" + "\n".join(lines) + "\n:::"
+    if kind < 0.10:
+        return "\n".join(f"{i}. {sentence(rng)}" for i in range(1, rng.randint(4, 14)))
+    if kind < 0.104:
+        rows = [f"| {1900 + i} | {rng.choice(WORDS)} {rng.choice(WORDS)} | {rng.randint(10, 9999)} |"
+                for i in range(rng.randint(6, 48))]
+        return "| Year | Question | Votes |\n|---|---|--:|\n" + "\n".join(rows)
+    if kind < 0.13:
+        return "> " + paragraph(rng, rng.randint(1, 2))
+    text = paragraph(rng, 1)
+    return f"## {text.split()[0]} {text.split()[1]}"
+
+
 def generate(folder: Path, words: int, chapters: int = 32) -> list[Path]:
     """Write texts/chNN.md and book.yaml; return the texts in order."""
     rng = random.Random(1917)
@@ -36,12 +61,8 @@ def generate(folder: Path, words: int, chapters: int = 32) -> list[Path]:
         notes = []
         while count < per_chapter:
             kind = rng.random()
-            if kind < 0.1:
-                text = paragraph(rng, 3)
-                parts.append("> " + text)
-            elif kind < 0.15:
-                text = paragraph(rng, 1)
-                parts.append(f"## {text.split()[0]} {text.split()[1]}")
+            if kind < 0.17:
+                text = block(rng, kind)
             else:
                 text = paragraph(rng, rng.randint(3, 7))
                 if rng.random() < 0.3:

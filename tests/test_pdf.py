@@ -20,6 +20,7 @@ from pubkit.paged.geometry import Geometry, Margins
 from pubkit.paged.vendors import VENDORS
 
 from conftest import build_in, ROOT
+from pagefill import mid_section_fills
 
 PT = 72
 
@@ -125,7 +126,7 @@ def long_book(tmp_path_factory):
     from generate import generate
 
     root = tmp_path_factory.mktemp("long")
-    generate(root / "books", words=9000, chapters=3)
+    generate(root / "books", words=12000, chapters=3)
     assert build(root, "books/book.yaml", "--strict") == 0
     return root / "build/book/book-print.pdf"
 
@@ -383,3 +384,66 @@ def test_preflight_reports_a_low_resolution_image(tmp_path):
     doc.save(out)
     found = preflight(out.getvalue(), Expected(SIX_BY_NINE, VENDORS["none"], False, ()), "img.pdf")
     assert [str(d) for d in found] == ["img.pdf page 1: warning[P007]: image /Im0 prints at 5 ppi; printers ask for at least 300"]
+
+
+# --- real books: pages that stay full, page labels, ligatures that read back ------------------
+
+
+def test_long_blocks_break_and_mid_section_pages_stay_full(long_book):
+    """Long quotations, letters, verse and lists break across pages like prose; only short blocks
+    stay whole, so no page in the middle of a section stops above 60% of its type area."""
+    texts = "".join(p.read_text() for p in sorted((long_book.parents[2] / "books/texts").glob("*.md")))
+    assert "::: letter" in texts and "::: verse" in texts and texts.count("\n>\n") >= 5  # the shapes at issue
+    fills = mid_section_fills(long_book, top=0.75, bottom=0.8)
+    assert len(fills) >= 30
+    short = [(f.page, round(f.reached, 2)) for f in fills if f.reached < 0.6 and not f.has_image]
+    assert len(short) <= 1, short
+
+
+def test_a_long_table_breaks_between_rows_and_repeats_its_header(tmp_path):
+    rows = "\n".join(f"| {1900 + i} | Vote number {i} | {i * 37 % 1000} |" for i in range(90))
+    (tmp_path / "books/texts").mkdir(parents=True)
+    (tmp_path / "books/texts/one.md").write_text(f"# One\n\nWords.\n\n| Year | Question | Votes |\n|---|---|--:|\n{rows}\n")
+    (tmp_path / "books/book.yaml").write_text("title: T\ncreators: [A]\nlanguage: en\ndate: 2024-01-01\nbody: [texts/one.md]\n")
+    assert build_in(tmp_path, "--format", "print-pdf") == 0
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "build/book/book-print.pdf").pages]
+    with_rows = [text for text in pages if "Vote number" in text]
+    assert len(with_rows) >= 3
+    assert all(re.search(r"Year\s*Question\s*Votes", text) for text in with_rows)
+    numbers = [int(n) for text in with_rows for n in re.findall(r"Vote number (\d+)", text)]
+    assert numbers == list(range(90))  # every row once, in order: none split or repeated
+
+
+@pytest.mark.parametrize("name, kind", [("the-apparatus", "print"), ("the-apparatus", "screen"), ("kdp", "print"),
+                                        ("lulu", "print"), ("dispatches", "print")])
+def test_viewers_show_the_printed_page_numbers(built, name, kind):
+    reader = PdfReader(pdf(built, name, kind))
+    labels = reader.page_labels
+    printed = [(i, folio(page)) for i, page in enumerate(reader.pages) if folio(page)]
+    assert len(printed) >= 5
+    assert all(labels[i] == number for i, number in printed), [(labels[i], number) for i, number in printed]
+    assert labels[0] == "i"
+
+
+LIGATURED = ("first", "influential", "floor", "office", "figures")
+
+
+@pytest.mark.parametrize("name, kind", [("the-apparatus", "print"), ("the-apparatus", "screen"), ("kdp", "print"),
+                                        ("lulu", "print"), ("ingram", "print")])
+def test_ligatured_words_read_back(built, name, kind):
+    """Whole embedded fonts (print) lose the text of ligature glyphs in WeasyPrint 70: pubkit puts
+    it back, so copying, searching and the printer's preflight read 'first', not 'rst'."""
+    path = pdf(built, name, kind)
+    if not path.exists():
+        pytest.skip(f"{name} was not built on this machine (see test_ingram_is_pdfx_gray_even_with_a_blank_last_page)")
+    words = set(re.findall(r"\w+", " ".join(page.extract_text() for page in PdfReader(path).pages)))
+    assert set(LIGATURED) <= words, set(LIGATURED) - words
+    if shutil.which("pdftotext") is None:
+        reason = "pdftotext is not installed (Debian's poppler-utils)"
+        if os.environ.get("PUBKIT_REQUIRE_CHECKS"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert set(LIGATURED) <= set(re.findall(r"\w+", text)), set(LIGATURED) - set(re.findall(r"\w+", text))
