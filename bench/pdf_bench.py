@@ -89,7 +89,8 @@ def export_final_html(folder: Path) -> Path:
 
     manifest, _ = load_manifest(folder / "book.yaml")
     theme, _ = load_theme(manifest.theme, theme_search_path(manifest.root), None)
-    book, _ = assemble_book(manifest, read_text, dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))
+    words, _ = theme.words(manifest.metadata.language)
+    book, _ = assemble_book(manifest, read_text, dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), words)
     geometry = print_geometry(manifest.print.trim, theme.print_margins, VENDORS["none"], 0, theme.print_bleed)
     rendered, _ = render_book(book, theme, PRINT_PDF, geometry)
     out = folder / "final"

@@ -21,8 +21,10 @@ from . import xrefs
 from .diagnostics import Diagnostic, has_errors
 from .markdown.convert import Library, convert_text, slugify
 from .model import Book, Entry, Manifest, PartEntry, Section
+from .provenance import needs_sources_section
 from .roles import ROLES, Source
 from .texts import Text
+from .words import Words
 
 ReadText = Callable[[Path], tuple[Text | None, list[Diagnostic]]]
 
@@ -42,10 +44,13 @@ class _Slot:
     part_number: int | None = None
 
 
-def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime) -> tuple[Book | None, list[Diagnostic]]:
+def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime,
+                  words: Words) -> tuple[Book | None, list[Diagnostic]]:
+    """``words``: the generated words in the book's language (headings of generated sections)."""
     diagnostics: list[Diagnostic] = []
     slots = list(_slots(manifest))
-    library = Library(manifest.root, {s.entry.text: s.id for s in slots if s.entry.text and not s.part_title})
+    library = Library(manifest.root, {s.entry.text: s.id for s in slots if s.entry.text and not s.part_title},
+                      backlink_title=words["back_to_text"])
 
     # Read and convert every text; errors in one text do not hide those in the next.
     sections: list[Section] = []
@@ -54,7 +59,7 @@ def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime
     for slot in slots:
         if slot.entry.role == "chapter":
             chapter_number += 1
-        section, converted, problems = _section(slot, manifest, library, read_text)
+        section, converted, problems = _section(slot, manifest, library, read_text, words)
         diagnostics.extend(problems)
         if section is None:
             continue
@@ -68,7 +73,8 @@ def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime
     if has_errors(diagnostics):
         return None, diagnostics
 
-    sections = _place_notes(sections)
+    sections = _place_notes(sections, words)
+    sections = _place_sources(sections, words)
     sections, problems = xrefs.resolve_links(sections, links)
     diagnostics.extend(problems)
 
@@ -85,6 +91,7 @@ def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime
         cover_art=manifest.cover_art,
         assets=tuple(a for a in library.assets.values() if a is not cover),
         cover=cover,
+        words=words,
     )
     return book, diagnostics
 
@@ -130,13 +137,14 @@ def _slots(manifest: Manifest) -> Iterator[_Slot]:
 # --- one section ---------------------------------------------------------------------------------
 
 
-def _section(slot: _Slot, manifest: Manifest, library: Library, read_text: ReadText):
+def _section(slot: _Slot, manifest: Manifest, library: Library, read_text: ReadText, words: Words):
     entry, role = slot.entry, ROLES[slot.entry.role]
+    heading = words.role(entry.role)
     base = dict(id=slot.id, role=entry.role, matter=slot.matter, part=slot.part)
     if slot.part_title is not None:
         return Section(title=slot.part_title, title_html=html.escape(slot.part_title, quote=False), **base), None, []
     if entry.text is None and entry.inline is None:
-        return Section(title=role.heading, title_html=html.escape(role.heading, quote=False), **base), None, []
+        return Section(title=heading, title_html=html.escape(heading, quote=False), **base), None, []
 
     lang = manifest.metadata.language
     if entry.inline is not None:
@@ -152,7 +160,7 @@ def _section(slot: _Slot, manifest: Manifest, library: Library, read_text: ReadT
 
     title = entry.title or text.title or converted.title
     if title is None:
-        title = role.heading if role.source is not Source.TEXT or entry.role != "chapter" else _from_file_name(entry.text)
+        title = heading if role.source is not Source.TEXT or entry.role != "chapter" else _from_file_name(entry.text)
     # convert_text took the leading heading as the title only if it agrees with the front matter's
     title_html = converted.title_html if converted.title and not entry.title else html.escape(title, quote=False)
     book_authors = set(manifest.metadata.authors)
@@ -164,7 +172,8 @@ def _section(slot: _Slot, manifest: Manifest, library: Library, read_text: ReadT
         authors=text.authors if text.authors and set(text.authors) != book_authors else (),
         translator=text.translator,
         source=text.source,
-        source_date=text.date if text.source else None,
+        source_date=text.date if text.source or text.url else None,
+        url=text.url,
         lang=text.lang if text.lang and text.lang != lang else None,
         notes=converted.notes,
         file=text.file,
@@ -181,7 +190,7 @@ def _from_file_name(path: Path) -> str:
 # --- notes, TOC, identifier --------------------------------------------------------------------
 
 
-def _place_notes(sections: list[Section]) -> list[Section]:
+def _place_notes(sections: list[Section], words: Words) -> list[Section]:
     """A book with notes has one notes section: where the editor put it, else before the colophon.
     (A format that sets notes as footnotes leaves it out: see notes.place_notes.)"""
     has_notes = any(s.notes for s in sections)
@@ -190,8 +199,24 @@ def _place_notes(sections: list[Section]) -> list[Section]:
         return [s for s in sections if s.role != "notes"]
     if notes:
         return sections
+    heading = words.role("notes")
     generated = Section(id="notes" if all(s.id != "notes" for s in sections) else "endnotes",
-                        role="notes", matter="back", title=ROLES["notes"].heading, title_html=ROLES["notes"].heading)
+                        role="notes", matter="back", title=heading, title_html=html.escape(heading, quote=False))
+    at = next((i for i, s in enumerate(sections) if s.role == "colophon"), len(sections))
+    return sections[:at] + [generated] + sections[at:]
+
+
+def _place_sources(sections: list[Section], words: Words) -> list[Section]:
+    """The sources section: where the editor put it, else before the colophon when the copyright
+    page cannot hold the book's sources (provenance.py); never in a book whose texts name none."""
+    placed = any(s.role == "sources" for s in sections)
+    if not any(s.source or s.url for s in sections):
+        return [s for s in sections if s.role != "sources"]
+    if placed or not needs_sources_section(sections):
+        return sections
+    heading = words.role("sources")
+    generated = Section(id="sources" if all(s.id != "sources" for s in sections) else "text-sources",
+                        role="sources", matter="back", title=heading, title_html=html.escape(heading, quote=False))
     at = next((i for i, s in enumerate(sections) if s.role == "colophon"), len(sections))
     return sections[:at] + [generated] + sections[at:]
 

@@ -88,15 +88,20 @@ def build_book(manifest_path: Path, options: BuildOptions, sink: Diagnostics, li
     if theme is None:
         return []
 
+    words, problems = theme.words(manifest.metadata.language)  # generated words in the book's language
+    sink.extend(problems)
+    if words is None:
+        return []
+
     # 3. Without a cover image, the theme designs the e-book cover: drawn on the other core while
     #    the texts are converted, unless the cache has it already.
     cover = None
     if manifest.cover is None and ("epub" in options.formats or options.pods):
-        cover = ebook_cover_request(manifest.metadata, manifest.cover_art, theme, options.out_dir / ".cache")
+        cover = ebook_cover_request(manifest.metadata, manifest.cover_art, theme, words, options.out_dir / ".cache")
     drawing = _cover_artist().submit(draw_ebook_cover, cover) if cover and not cover.target.is_file() else None
 
     # 4. Assemble the whole book: texts, ids, notes, TOC, links.
-    book, problems = assemble_book(manifest, library.read, _modified(manifest.metadata.date))
+    book, problems = assemble_book(manifest, library.read, _modified(manifest.metadata.date), words)
     sink.extend(problems)
     if drawing:
         sink.extend(drawing.result())

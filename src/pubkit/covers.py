@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .model import Asset, CoverArt, Metadata
 from .render import font_faces
 from .theming import Theme
+from .words import Words
 from .writers.files import write_atomically
 
 SIZE = (1600, 2560)
@@ -60,9 +61,9 @@ class CoverRequest:
         return Asset(self.target, HREF, "image/jpeg")
 
 
-def ebook_cover_request(metadata: Metadata, art: CoverArt, theme: Theme, cache: Path) -> CoverRequest:
+def ebook_cover_request(metadata: Metadata, art: CoverArt, theme: Theme, words: Words, cache: Path) -> CoverRequest:
     """Cheap: the theme's covers/ebook.html filled in, its files, and the cache name they give."""
-    html = theme.environment.get_template("covers/ebook.html").render(meta=metadata, art=art_context(art))
+    html = theme.environment.get_template("covers/ebook.html").render(meta=metadata, words=words, art=art_context(art))
     files = cover_files(theme, art)
     digest = hashlib.sha256(__version__.encode() + html.encode())
     for name in sorted(files):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .diagnostics import Location
 from .roles import ROLES, Role
+from .words import Words
 
 
 # MARC relators that take an author's place when a book has none: editor, compiler.
@@ -149,7 +150,8 @@ class Section:
     authors: tuple[str, ...] = ()  # the text's authors, when they differ from the book's
     translator: str | None = None
     source: str | None = None  # where the text first appeared
-    source_date: str | None = None  # when it first appeared
+    source_date: str | None = None  # when it was written or first appeared
+    url: str | None = None  # the address it was taken from
     lang: str | None = None  # when it differs from the book's
     notes: tuple[Note, ...] = ()
     part: str | None = None  # id of the part a chapter belongs to
@@ -180,6 +182,7 @@ class Book:
     print: PrintSettings
     assets: tuple[Asset, ...]
     cover: Asset | None  # the e-book cover: the manifest's image, or one the theme designed
+    words: Words  # generated words in the book's language
     cover_art: CoverArt = CoverArt()
 
     def section(self, section_id: str) -> Section:
@@ -213,4 +216,7 @@ class Book:
     @property
     def first_printings(self) -> tuple[Section, ...]:
         """Texts that say where they first appeared (for the copyright page)."""
-        return tuple(s for s in self.sections if s.source or s.source_date)
+        return tuple(s for s in self.sections if s.source)
+
+    def has(self, role: str) -> bool:
+        return any(s.role == role for s in self.sections)

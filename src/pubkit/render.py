@@ -17,6 +17,7 @@ from . import fonts as fontlib
 from .diagnostics import Diagnostic, Location, error
 from .model import Book, Section, TocEntry
 from .notes import place_notes
+from .provenance import group_sources
 from .roles import ROLES
 from .theming import Theme
 from .xrefs import ID_ATTR
@@ -81,7 +82,8 @@ def render_book(book: Book, theme: Theme, fmt: Format, geometry=None) -> tuple[R
     problems: list[Diagnostic] = []
     notes_mode = book.epub_notes if fmt.notes == "epub" else book.print.notes
     book = place_notes(book, notes_mode, on_paper=not fmt.split)
-    common = dict(book=book, meta=book.metadata, options=theme.options, roles=ROLES, format=fmt.name,
+    common = dict(book=book, meta=book.metadata, words=book.words, sources=group_sources(book.sections),
+                  options=theme.options, roles=ROLES, format=fmt.name,
                   notes_mode=notes_mode,
                   first_body=book.first_body.id if book.first_body else None,
                   modified=book.modified.strftime("%Y-%m-%dT%H:%M:%SZ"))
@@ -117,8 +119,9 @@ def _split_documents(book: Book, theme: Theme, common: dict) -> list[Document]:
     landmarks = _landmarks(book)
     documents: list[Document] = []
     if book.cover:
-        page = theme.environment.get_template("cover.html").render(title="Cover", **common)
-        documents.append(Document("cover.xhtml", "cover", "Cover", page))
+        title = book.words["cover"]
+        page = theme.environment.get_template("cover.html").render(title=title, **common)
+        documents.append(Document("cover.xhtml", "cover", title, page))
     for section in book.sections:
         if section.role == "contents":
             documents.append(_nav(theme, common, book, landmarks, in_spine=True))
@@ -144,21 +147,22 @@ def _section_template(theme: Theme, section: Section):
 
 def _nav(theme: Theme, common: dict, book: Book, landmarks, in_spine: bool) -> Document:
     """The EPUB navigation document: toc and landmarks; in the spine where the contents page stands."""
-    page = theme.environment.get_template("nav.html").render(
-        title=ROLES["contents"].heading, toc=book.toc, landmarks=landmarks, **common)
-    return Document(NAV_HREF, "contents", ROLES["contents"].heading, page, in_spine, ("nav",))
+    title = book.words.role("contents")
+    page = theme.environment.get_template("nav.html").render(title=title, toc=book.toc, landmarks=landmarks, **common)
+    return Document(NAV_HREF, "contents", title, page, in_spine, ("nav",))
 
 
 def _landmarks(book: Book) -> list[tuple[str, str, str]]:
     """(epub:type, label, target id) for the nav's landmarks list."""
+    words = book.words
     marks = []
     if book.cover:
-        marks.append(("cover", "Cover", "cover"))
+        marks.append(("cover", words["cover"], "cover"))
     if any(s.role == "titlepage" for s in book.sections):
-        marks.append((ROLES["titlepage"].epub_type, "Title Page", "titlepage"))
-    marks.append(("toc", "Table of Contents", "toc"))
+        marks.append((ROLES["titlepage"].epub_type, words.role("titlepage"), "titlepage"))
+    marks.append(("toc", words["table_of_contents"], "toc"))
     if book.first_body:
-        marks.append(("bodymatter", "Start of Content", book.first_body.id))
+        marks.append(("bodymatter", words["start_of_content"], book.first_body.id))
     for section in book.sections:
         if section.role in ("notes", "glossary", "bibliography"):
             marks.append((section.info.epub_type, section.title, section.id))

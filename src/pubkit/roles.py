@@ -2,7 +2,8 @@
 
 Each role maps to the EPUB structural semantics vocabulary (``epub:type``) and, where one exists
 and HTML allows it on ``<section>``, a DPUB-ARIA role. Templates and the TOC read this table;
-nothing else should branch on role names.
+nothing else should branch on role names. A role's heading is a word of the book's language
+(the theme's ``locales/``, key ``roles``).
 """
 
 from __future__ import annotations
@@ -22,40 +23,41 @@ class Role:
     name: str
     epub_type: str
     aria: str | None
-    heading: str  # default title, shown where the text gives none
     source: Source
     in_toc: bool
 
 
 _ROWS = [
     # generated pages
-    Role("halftitle", "halftitlepage", None, "Half Title", Source.GENERATED, False),
-    Role("titlepage", "titlepage", None, "Title Page", Source.GENERATED, False),
-    Role("copyright", "copyright-page", None, "Copyright", Source.GENERATED, False),
-    Role("contents", "toc", "doc-toc", "Contents", Source.GENERATED, False),
-    Role("notes", "endnotes", "doc-endnotes", "Notes", Source.GENERATED, True),
-    Role("colophon", "colophon", "doc-colophon", "Colophon", Source.GENERATED, False),
+    Role("halftitle", "halftitlepage", None, Source.GENERATED, False),
+    Role("titlepage", "titlepage", None, Source.GENERATED, False),
+    Role("copyright", "copyright-page", None, Source.GENERATED, False),
+    Role("contents", "toc", "doc-toc", Source.GENERATED, False),
+    Role("notes", "endnotes", "doc-endnotes", Source.GENERATED, True),
+    Role("colophon", "colophon", "doc-colophon", Source.GENERATED, False),
+    # where the texts came from (provenance.py): placed by the editor, or added when it is long
+    Role("sources", "credits", "doc-credits", Source.GENERATED, True),
     # short texts, inline in the manifest or in a file
-    Role("dedication", "dedication", "doc-dedication", "Dedication", Source.INLINE, False),
+    Role("dedication", "dedication", "doc-dedication", Source.INLINE, False),
     # The epigraph's own blockquote carries epub:type and role="doc-epigraph" (which HTML does
     # not allow on <section>): the page around it adds none, or Ace finds a type without its role.
-    Role("epigraph", "", None, "Epigraph", Source.INLINE, False),
+    Role("epigraph", "", None, Source.INLINE, False),
     # texts
-    Role("foreword", "foreword", "doc-foreword", "Foreword", Source.TEXT, True),
-    Role("preface", "preface", "doc-preface", "Preface", Source.TEXT, True),
-    Role("introduction", "introduction", "doc-introduction", "Introduction", Source.TEXT, True),
-    Role("prologue", "prologue", "doc-prologue", "Prologue", Source.TEXT, True),
-    Role("acknowledgments", "acknowledgments", "doc-acknowledgments", "Acknowledgments", Source.TEXT, True),
-    Role("chapter", "chapter", "doc-chapter", "Chapter", Source.TEXT, True),
-    Role("epilogue", "epilogue", "doc-epilogue", "Epilogue", Source.TEXT, True),
-    Role("conclusion", "conclusion", "doc-conclusion", "Conclusion", Source.TEXT, True),
-    Role("afterword", "afterword", "doc-afterword", "Afterword", Source.TEXT, True),
-    Role("appendix", "appendix", "doc-appendix", "Appendix", Source.TEXT, True),
-    Role("glossary", "glossary", "doc-glossary", "Glossary", Source.TEXT, True),
-    Role("bibliography", "bibliography", "doc-bibliography", "Bibliography", Source.TEXT, True),
-    Role("about", "contributors", None, "About the Authors", Source.TEXT, True),
+    Role("foreword", "foreword", "doc-foreword", Source.TEXT, True),
+    Role("preface", "preface", "doc-preface", Source.TEXT, True),
+    Role("introduction", "introduction", "doc-introduction", Source.TEXT, True),
+    Role("prologue", "prologue", "doc-prologue", Source.TEXT, True),
+    Role("acknowledgments", "acknowledgments", "doc-acknowledgments", Source.TEXT, True),
+    Role("chapter", "chapter", "doc-chapter", Source.TEXT, True),
+    Role("epilogue", "epilogue", "doc-epilogue", Source.TEXT, True),
+    Role("conclusion", "conclusion", "doc-conclusion", Source.TEXT, True),
+    Role("afterword", "afterword", "doc-afterword", Source.TEXT, True),
+    Role("appendix", "appendix", "doc-appendix", Source.TEXT, True),
+    Role("glossary", "glossary", "doc-glossary", Source.TEXT, True),
+    Role("bibliography", "bibliography", "doc-bibliography", Source.TEXT, True),
+    Role("about", "contributors", None, Source.TEXT, True),
     # structure
-    Role("part", "part", "doc-part", "Part", Source.GENERATED, True),
+    Role("part", "part", "doc-part", Source.GENERATED, True),
 ]
 
 ROLES: dict[str, Role] = {role.name: role for role in _ROWS}

@@ -17,6 +17,7 @@ from .config.schema import Checker
 from .config.yamlpos import load_yaml
 from .diagnostics import Diagnostic, Location, error, relative_path
 
+URL = re.compile(r"^https?://\S+$")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -32,6 +33,7 @@ class Text:
     translator: str | None = None
     date: str | None = None  # of original publication, as written
     source: str | None = None  # where it first appeared
+    url: str | None = None  # the address it was taken from
     lang: str | None = None
 
 
@@ -65,6 +67,9 @@ def read_text(path: Path) -> tuple[Text | None, list[Diagnostic]]:
     if lang and not langcodes.tag_is_valid(lang):
         check.fail("011", ("lang",) if "lang" in data else ("language",),
                    f"expected a BCP 47 language tag such as 'en' or 'ru', found '{lang}'")
+    source, url = check.string(data, "source", ()), check.string(data, "url", ())
+    if source and URL.match(source) and not url:  # an address given as the source is where it was taken from
+        source, url = None, source
     text = Text(
         path=path, file=file, body=body, body_line=body_line,
         title=check.string(data, "title", ()),
@@ -72,7 +77,8 @@ def read_text(path: Path) -> tuple[Text | None, list[Diagnostic]]:
         authors=authors,
         translator=check.string(data, "translator", ()),
         date=_date(data.get("date")),
-        source=check.string(data, "source", ()),
+        source=source,
+        url=url,
         lang=lang,
     )
     return (None, check.diagnostics) if check.diagnostics else (text, [])

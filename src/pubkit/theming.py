@@ -9,11 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import re
+
 import jinja2
 import yaml
+from markupsafe import Markup, escape
 
 from .diagnostics import Diagnostic, Location, did_you_mean, error, relative_path
 from .paged.geometry import Margins
+from .words import Words, load_words
 
 BUNDLED_THEMES = Path(__file__).parent / "themes"  # in an installed wheel
 SOURCE_THEMES = Path(__file__).resolve().parents[2] / "themes"  # in a source checkout
@@ -54,6 +58,10 @@ class Theme:
     def file(self, name: str) -> Path | None:
         """A file of the theme (e.g. css/cover.css), from the first theme in the chain that has it."""
         return _find(name, list(self.folders))
+
+    def words(self, language: str) -> tuple[Words | None, list[Diagnostic]]:
+        """The words this theme generates, in ``language`` (locales/<tag>.yaml, English as fallback)."""
+        return load_words(self.folders, language)
 
 
 def theme_search_path(project: Path) -> list[Path]:
@@ -131,7 +139,8 @@ def load_theme(name: str, search_path: list[Path], where: Location,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters.update(names=join_names, roman=roman, credit=credit, css_string=css_string)
+    environment.filters.update(names=join_names, roman=roman, credit=credit, css_string=css_string, fill=fill,
+                               breakable=breakable)
     margins = {"top": 0.75, "bottom": 0.75, "outside": 0.6, "inside": 0.75, **(paper.get("margins") or {})}
     if problems:
         return None, problems
@@ -145,18 +154,41 @@ def _find(name: str, folders: list[Path]) -> Path | None:
 
 
 # --- template filters ---------------------------------------------------------------------------
-
-CREDITS = {"edt": "Edited by", "trl": "Translated by", "aui": "Introduction by", "wpr": "Preface by",
-           "aft": "Afterword by", "ill": "Illustrated by", "com": "Compiled by", "ctb": "With",
-           "pht": "Photographs by", "cov": "Cover by"}
+# Filters that produce words take them from the template's ``words`` (the book's language).
 
 
-def join_names(names) -> str:
-    """['A'] -> 'A'; ['A', 'B'] -> 'A and B'; ['A', 'B', 'C'] -> 'A, B and C'."""
-    names = list(names)
+@jinja2.pass_context
+def join_names(context, names) -> str:
+    """['A'] -> 'A'; ['A', 'B'] -> 'A and B'; ['A', 'B', 'C'] -> 'A, B and C' (in the book's language)."""
+    names, words = list(names), context["words"]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return words["list_separator"].join(names[:-1]) + f" {words['and']} " + names[-1]
+
+
+@jinja2.pass_context
+def credit(context, marc: str) -> str:
+    """'Edited by' for an editor's MARC code, in the book's language."""
+    credits = context["words"]["credits"]
+    return credits.get(marc, credits["ctb"])
+
+
+def fill(phrase: str, **values) -> Markup:
+    """A phrase of the book's words with its {placeholders} filled: the phrase and plain values are
+    escaped, values that are markup already (a link made in the template) are kept."""
+    return Markup(escape(phrase)).format(**values)
+
+
+URL_BREAKS = re.compile(r"(?<=[/.\-_?&=#])(?=.)")
+
+
+def breakable(url: str) -> Markup:
+    """An address that may break across lines after / . - _ ? & = # (never hyphenated)."""
+    scheme, _, rest = str(url).partition("://")
+    if not rest:
+        scheme, rest = "", str(url)
+    parts = URL_BREAKS.split(rest)
+    return Markup(escape(f"{scheme}://" if scheme else "")) + Markup("<wbr />").join(escape(p) for p in parts)
 
 
 def roman(number: int | None) -> str:
@@ -169,10 +201,6 @@ def roman(number: int | None) -> str:
             out += letters
             number -= value
     return out
-
-
-def credit(marc: str) -> str:
-    return CREDITS.get(marc, "With")
 
 
 def css_string(words: str) -> str:

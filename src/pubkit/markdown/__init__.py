@@ -5,6 +5,7 @@
 - ``blocks``: epigraph, verse, letter and signature containers
 - ``tables``: header cells only where a table has a header
 - ``breaks``: long blocks marked: on paper they may break across pages
+- ``spacing``: French spacing before ; : ! ?
 - ``rawhtml``: the inline HTML a text may use, sanitised; everything else dropped
 - ``figures``: an image alone in a paragraph becomes a figure with its caption
 - ``render``: the XHTML renderer (links, notes refs, raw HTML policy)

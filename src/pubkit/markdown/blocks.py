@@ -5,6 +5,10 @@
                             line two (kept)         ...                 L. T.
     — Someone               :::                     :::                 :::
     :::
+
+    ::: lang ru             (a passage in another language: marked, hyphenated and read aloud as such)
+    > Вся власть Советам!
+    :::
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ CONTAINERS: dict[str, tuple[str, str]] = {
     "verse": ("div", ' class="verse"'),
     "letter": ("div", ' class="letter"'),
     "signature": ("div", ' class="signature"'),
+    "lang": ("div", ""),  # its language is checked by the conversion and set as an attribute
 }
 
 
@@ -24,6 +29,9 @@ def render_container(self, tokens, idx, options, env):
     token = tokens[idx]
     name = token.type.removeprefix("container_").rsplit("_", 1)[0]
     element, attrs = CONTAINERS[name]
+    if token.nesting == 1 and name == "lang":
+        lang = token.attrGet("lang")
+        return f'<{element} lang="{lang}" xml:lang="{lang}">\n' if lang else f"<{element}>\n"
     if token.nesting == 1:
         extra = token.attrGet("class")  # e.g. "long" (breaks.py)
         if extra:

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import langcodes
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from ..diagnostics import Diagnostic, Location, did_you_mean, error, warning
@@ -56,6 +57,7 @@ class Library:
 
     root: Path  # files must stay inside it
     text_ids: dict[Path, str]  # text file -> its section id in this book
+    backlink_title: str = "Back to the text"  # in the book's language
     assets: dict[Path, Asset] = field(default_factory=dict)  # images found so far, by source
 
     def add_image(self, source: Path) -> Asset:
@@ -86,7 +88,7 @@ def convert_text(text: Text, section_id: str, library: Library, lang: str) -> Co
     job.raw_html()
 
     html = md.renderer.render(body, md.options, env)
-    notes = tuple(_notes(note_tokens, md, env, section_id))
+    notes = tuple(_notes(note_tokens, md, env, section_id, library.backlink_title))
     return Converted(html, notes, title, title_html, tuple(job.links), tuple(job.diagnostics))
 
 
@@ -176,6 +178,8 @@ class _Job:
         for i, token in enumerate(tokens):
             if token.type == "heading_open":
                 self.heading_id(token, tokens[i + 1])
+            elif token.type == "container_lang_open":
+                self.passage_lang(token)
             elif token.type == "inline":
                 self.inline(token)
                 if tokens[i - 1].type == "paragraph_open" and _lone_image(token):
@@ -255,6 +259,16 @@ class _Job:
                 "X204", f"image '{src}' has type '{file.suffix}'; expected one of {', '.join(IMAGE_TYPES)}", where))
         else:
             token.attrSet("src", self.library.add_image(file).href)
+
+    def passage_lang(self, token: Token) -> None:
+        """'::: lang ru' marks a passage in another language."""
+        lang = token.info.strip().removeprefix("lang").strip()
+        if langcodes.tag_is_valid(lang):
+            token.attrSet("lang", lang)
+        else:
+            self.diagnostics.append(warning(
+                "X210", f"'::: lang {lang}' needs a BCP 47 language tag such as 'ru' or 'fr'; the passage is left unmarked",
+                self.at(token, "::: lang")))
 
     def raw_attributes(self, token: Token, parent: Token) -> None:
         """A kept tag's anchor becomes book-wide (links reach it); its language is checked."""
@@ -348,7 +362,7 @@ def _unlink(children: list[Token], start: int) -> None:
     del children[start]
 
 
-def _notes(tokens: list[Token], md, env: dict, section_id: str):
+def _notes(tokens: list[Token], md, env: dict, section_id: str, backlink_title: str):
     """Each footnote_open ... footnote_close group becomes a Note with a backlink to its call."""
     start = None
     for i, token in enumerate(tokens):
@@ -359,7 +373,7 @@ def _notes(tokens: list[Token], md, env: dict, section_id: str):
             inner = [t for t in tokens[start + 1 : i] if t.type != "footnote_anchor"]
             html = md.renderer.render(inner, md.options, env).strip()
             ref_id = f"{section_id}--r{number}"
-            back = f' <a href="#{ref_id}" class="backlink" role="doc-backlink" title="Back to the text">↑</a>'
+            back = f' <a href="#{ref_id}" class="backlink" role="doc-backlink" title="{escapeHtml(backlink_title)}">↑</a>'
             if html.endswith("</p>"):
                 html = html[: -len("</p>")] + back + "</p>"
             else:

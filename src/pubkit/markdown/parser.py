@@ -9,7 +9,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import blocks, breaks, tables
+from . import blocks, breaks, spacing, tables
 
 # Curly quotes per language: primary open/close, secondary open/close (markdown-it's order).
 # French uses guillemets with a narrow no-break space inside.
@@ -25,6 +25,8 @@ QUOTES: dict[str, str | list[str]] = {
     "pt": "«»“”",
     "nl": "“”‘’",
     "sv": "””’’",
+    "el": "«»“”",
+    "tr": "“”‘’",
 }
 
 
@@ -49,8 +51,11 @@ def parser_for(lang: str) -> MarkdownIt:
     for name in ("footnote_ref", "footnote_anchor"):
         md.add_render_rule(name, getattr(XhtmlRenderer, name))
     for name in blocks.CONTAINERS:
-        md.use(container_plugin, name=name, render=blocks.render_container)
+        md.use(container_plugin, name=name, render=blocks.render_container,
+               validate=lambda params, *_, name=name: params.strip().split(" ", 1)[0] == name)
     md.core.ruler.push("verse_lines", blocks.verse_lines)
     md.core.ruler.push("table_headers", tables.table_headers)
     md.core.ruler.push("long_blocks", breaks.mark_long_blocks)
+    if lang.split("-")[0].lower() == "fr":
+        md.core.ruler.push("french_spacing", spacing.french_spacing)
     return md

@@ -108,7 +108,7 @@ def make_cover(book: Book, theme: Theme, vendor: Vendor, pages: int, options, wh
         svg, digits = barcode_svg(meta.isbn_print)
         files["barcode.svg"] = (svg, "image/svg+xml")
     html = theme.environment.get_template("covers/print.html").render(
-        meta=meta, art=art_context(book.cover_art), cover=layout, barcode_digits=digits)
+        meta=meta, words=book.words, art=art_context(book.cover_art), cover=layout, barcode_digits=digits)
     # Covers are in colour, but PDF/X-3 allows no device RGB: there the cover goes to gray, as
     # the interior does (a CMYK cover design would need CMYK colours in the theme).
     gray = vendor.pdfx

@@ -120,10 +120,10 @@ def _accessibility(publication: epub.EpubBook, book: Book) -> None:
     for feature in features:
         meta("schema:accessibilityFeature", feature)
     meta("schema:accessibilityHazard", "none")
-    summary = a11y.summary or (
-        "This publication has a navigable table of contents, headings that mark its structure, "
-        "and a logical reading order" + (", with text alternatives for its images" if has_images else "")
-        + (", and linked notes that lead back to the text" if "annotations" in features else "") + ".")
+    words = book.words
+    summary = a11y.summary or " ".join(
+        [words["accessibility_summary"]] + ([words["accessibility_images"]] if has_images else [])
+        + ([words["accessibility_notes"]] if "annotations" in features else []))
     meta("schema:accessibilitySummary", summary)
     if a11y.conforms_to:
         meta("dcterms:conformsTo", a11y.conforms_to)
