@@ -56,6 +56,22 @@ class Project:
         return Run(code, captured.out, captured.err)
 
 
+def copy_warnings_book(root: Path) -> None:
+    """The book of warning-level mistakes (tests/fixtures/warnings), with its image."""
+    shutil.copytree(FIXTURES / "warnings/books", root / "books", dirs_exist_ok=True)
+    (root / "books/texts/images").mkdir(parents=True, exist_ok=True)
+    (root / "books/texts/images/dot.png").write_bytes(png_bytes(8, 8))
+
+
+def words(language: str = "en"):
+    """The classic theme's generated words in ``language``."""
+    from pubkit.words import load_words
+
+    found, problems = load_words((ROOT / "themes/classic",), language)
+    assert found is not None, problems
+    return found
+
+
 def build_in(root: Path, *args: str) -> int:
     """Run `pubkit build ARGS` in ``root``, as an editor would from the project folder."""
     cwd = os.getcwd()

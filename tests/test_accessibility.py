@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, build_in
+from conftest import FIXTURES, ROOT, build_in, copy_warnings_book
 
 
 def ace_command() -> list[str] | None:
@@ -40,6 +40,7 @@ def epubs(tmp_path_factory):
     root = tmp_path_factory.mktemp("ace")
     shutil.copytree(ROOT / "books", root / "books")
     shutil.copytree(FIXTURES / "lenin-and-trotsky/books", root / "books", dirs_exist_ok=True)
+    copy_warnings_book(root)  # a book that builds with warnings must pass Ace as well
     assert build_in(root, "--format", "epub") == 0
     return sorted((root / "build").glob("*/*.epub"))
 
@@ -51,7 +52,7 @@ def test_ace_finds_no_violation(epubs, tmp_path):
         if os.environ.get("PUBKIT_REQUIRE_CHECKS"):
             pytest.fail(reason)
         pytest.skip(reason)
-    assert len(epubs) == 3
+    assert len(epubs) == 6
     for epub in epubs:
         out = tmp_path / epub.stem
         report = json.loads(run_ace(command, epub, out).read_text())

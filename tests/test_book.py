@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from pubkit.config.manifest import load_manifest
 from pubkit.notes import place_notes
 from pubkit.texts import read_text
 
-from conftest import MINIMAL_MANIFEST
+from conftest import MINIMAL_MANIFEST, words
 
 MODIFIED = dt.datetime(2024, 1, 2, tzinfo=dt.timezone.utc)
 
@@ -20,7 +21,7 @@ MODIFIED = dt.datetime(2024, 1, 2, tzinfo=dt.timezone.utc)
 def assemble(path: Path):
     manifest, problems = load_manifest(path)
     assert manifest is not None, problems
-    book, problems = assemble_book(manifest, read_text, MODIFIED)
+    book, problems = assemble_book(manifest, read_text, MODIFIED, words(manifest.metadata.language))
     assert book is not None, problems
     return book, problems
 
@@ -165,3 +166,45 @@ def test_a_text_in_another_language_is_marked(project):
     book = _book(project, MINIMAL_MANIFEST, {"one.md": "---\nlang: fr\n---\n# Un\n\n\"Oui.\"\n"})
     assert book.sections[0].lang == "fr"
     assert "«\u202fOui.\u202f»" in book.sections[0].html
+
+
+# --- where the texts came from -------------------------------------------------------------------
+
+SOURCED = {
+    "a.md": "---\ntitle: A\nsource: Bulletin, no. 3\ndate: 1928\nurl: https://archive.example.org/bulletin/3.html\n---\nA.\n",
+    "b.md": "---\ntitle: B\nsource: Bulletin, no. 3\ndate: 1928\nurl: https://archive.example.org/bulletin/3.html\n---\nB.\n",
+    "c.md": "---\ntitle: C\nsource: The Courier\nurl: https://archive.example.org/courier/c.html\n---\nC.\n",
+    "d.md": "---\ntitle: D\ndate: 1930\nsource: https://archive.example.org/d.html\n---\nD.\n",
+    "e.md": "---\ntitle: E\n---\nE.\n",
+}
+SOURCED_BOOK = MINIMAL_MANIFEST.replace("  - texts/one.md\n", "".join(f"  - texts/{n}\n" for n in SOURCED))
+
+
+def test_many_sources_get_a_section_where_shared_ones_are_said_once(project):
+    from pubkit.provenance import group_sources
+
+    book = _book(project, SOURCED_BOOK + "back: [colophon]\n", SOURCED)
+    assert [s.role for s in book.sections][-2:] == ["sources", "colophon"]
+    groups = group_sources(book.sections)
+    assert [[t.title for t in g.texts] for g in groups] == [["A", "B"], ["C"], ["D"]]
+    assert [(g.source, g.date) for g in groups] == [("Bulletin, no. 3", "1928"), ("The Courier", None), (None, "1930")]
+    assert groups[0].urls == ((None, "https://archive.example.org/bulletin/3.html"),)  # shared: said once
+    assert groups[1].urls == ((None, "https://archive.example.org/courier/c.html"),)
+    assert book.section("d").source is None and book.section("d").url == "https://archive.example.org/d.html"
+    one_each = group_sources([book.section("a"), dataclasses.replace(book.section("b"), url="https://x.example.org/b")])
+    assert [(t.title, url) for t, url in one_each[0].urls] == [("A", "https://archive.example.org/bulletin/3.html"),
+                                                               ("B", "https://x.example.org/b")]
+
+
+def test_a_few_short_sources_stay_on_the_copyright_page(project):
+    texts = {"a.md": SOURCED["a.md"].replace("url: https://archive.example.org/bulletin/3.html\n", ""), "e.md": SOURCED["e.md"]}
+    book = _book(project, MINIMAL_MANIFEST.replace("texts/one.md", "texts/a.md\n  - texts/e.md"), texts)
+    assert not book.has("sources") and [s.title for s in book.first_printings] == ["A"]
+
+
+def test_the_editor_places_the_sources_section(project):
+    book = _book(project, SOURCED_BOOK + "back: [sources, notes, colophon]\n",
+                 {**SOURCED, "e.md": "# E\n\nNoted.[^1]\n\n[^1]: A note.\n"})
+    assert [s.role for s in book.sections][-3:] == ["sources", "notes", "colophon"]
+    bare = _book(project, MINIMAL_MANIFEST + "back: [sources]\n", {"one.md": "# One\n"})
+    assert not bare.has("sources")  # a book whose texts name no source has nothing to list

@@ -14,7 +14,7 @@ from lxml import etree
 
 from pubkit.checks.epubcheck import run_epubcheck, unavailable_reason
 
-from conftest import build_in, FIXTURES, ROOT, epub_files, png_bytes
+from conftest import build_in, copy_warnings_book, FIXTURES, ROOT, epub_files, png_bytes
 
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
@@ -27,10 +27,12 @@ def build(root: Path, *args: str) -> int:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The sample books, the issue's manifest (stub texts), and two variants, built once."""
+    """The sample books, the issue's manifest (stub texts), two variants, and a book full of
+    warning-level mistakes (which must build, and stay valid), built once."""
     root = tmp_path_factory.mktemp("books")
     shutil.copytree(ROOT / "books", root / "books")
     shutil.copytree(FIXTURES / "lenin-and-trotsky/books", root / "books", dirs_exist_ok=True)
+    copy_warnings_book(root)
     (root / "books/images").mkdir()
     (root / "books/images/cover.png").write_bytes(png_bytes(16, 24))
     manifest = (root / "books/lenin-and-trotsky.yaml").read_text()
@@ -40,11 +42,14 @@ def built(tmp_path_factory):
     return {p.stem: p for p in (root / "build").glob("*/*.epub")}
 
 
+BOOKS = ["the-apparatus", "dispatches", "la-comision", "pisma", "lenin-and-trotsky", "with-cover", "footnotes", "warnings"]
+
+
 def test_every_book_was_built(built):
-    assert set(built) == {"the-apparatus", "dispatches", "lenin-and-trotsky", "with-cover", "footnotes"}
+    assert set(built) == set(BOOKS)
 
 
-@pytest.mark.parametrize("name", ["the-apparatus", "dispatches", "lenin-and-trotsky", "with-cover", "footnotes"])
+@pytest.mark.parametrize("name", BOOKS)
 def test_epubcheck_reports_nothing(built, name):
     reason = unavailable_reason()
     if reason:
@@ -235,3 +240,23 @@ def test_the_french_article_is_marked_french(built):
     doc = documents(built["dispatches"])["lettre-de-paris.xhtml"]
     section = doc.xpath("//x:section", namespaces=NS)[0]
     assert section.get("lang") == "fr" and section.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
+
+
+def test_an_anthology_without_authors_is_filed_under_its_editor(built):
+    meta = opf(built["dispatches"]).find("opf:metadata", NS)
+    [creator] = meta.findall("dc:creator", NS)
+    assert creator.text == "Ines Okafor" and not meta.findall("dc:contributor", NS)
+    refines = {m.get("property"): m.text for m in meta.findall("opf:meta", NS) if m.get("refines") == f"#{creator.get('id')}"}
+    assert refines["role"] == "edt"
+
+
+def test_what_the_warnings_book_warned_about_is_mended_in_the_epub(built):
+    docs = {name: data.decode() for name, data in epub_files(built["warnings"]).items() if name.endswith(".xhtml")}
+    links, markup = docs["EPUB/links.xhtml"], docs["EPUB/markup.xhtml"]
+    assert '<a href="markup.xhtml">a paragraph that was never anchored</a>' in links  # repointed to the text
+    assert "a heading in this text that does not exist" in links and 'href="#links--nowhere"' not in links
+    assert '<a href="markup.xhtml#markup--p6">an anchor that does exist</a>' in links
+    assert '<a id="markup--p6"></a>A paragraph anchored' in markup and markup.count('id="markup--p6"') == 1
+    assert "steal" not in markup and "<font" not in markup and "<div class=\"sidebar\"" not in markup
+    tables = re.findall(r"<table.*?</table>", markup, re.S)
+    assert "<th" not in tables[0] and '<th scope="col">Year</th>' in tables[1]

@@ -19,7 +19,7 @@ from pubkit.paged.edition import GENERIC_CMYK
 from pubkit.paged.geometry import Geometry, Margins
 from pubkit.paged.vendors import VENDORS
 
-from conftest import build_in, ROOT
+from conftest import build_in, ROOT, words
 from pagefill import mid_section_fills
 
 PT = 72
@@ -189,7 +189,7 @@ def sections_of(name: str):
 
     source = {"endnotes": "dispatches", "kdp": "the-apparatus", "lulu": "the-apparatus"}.get(name, name)
     manifest, _ = load_manifest(ROOT / "books" / f"{source}.yaml")
-    book, _ = assemble_book(manifest, read_text, dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
+    book, _ = assemble_book(manifest, read_text, dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc), words())
     return book.sections
 
 
@@ -447,3 +447,26 @@ def test_ligatured_words_read_back(built, name, kind):
 
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert set(LIGATURED) <= set(re.findall(r"\w+", text)), set(LIGATURED) - set(re.findall(r"\w+", text))
+
+
+def test_many_long_sources_leave_the_copyright_page_one_page(tmp_path):
+    """28 texts with long addresses: the copyright page refers to the sources section, which
+    breaks the addresses at their separators, never with a hyphen of its own."""
+    texts = tmp_path / "books/texts"
+    texts.mkdir(parents=True)
+    for n in range(28):
+        (texts / f"t{n:02d}.md").write_text(
+            f"---\ntitle: Article {n}\nsource: The Weekly Worker, no. {n}\ndate: 1929\n"
+            f"url: https://archive.example.org/history/periodicals/the-weekly-worker/1929/issue-{n:02d}/article.htm\n---\n"
+            f"Words of article {n}.\n")
+    (tmp_path / "books/book.yaml").write_text("title: T\ncreators: [A]\nlanguage: en\ndate: 2024-01-01\n"
+                                              "front: [titlepage, copyright, contents]\nbody: [texts/t*.md]\n")
+    assert build_in(tmp_path, "--format", "print-pdf") == 0
+    path = tmp_path / "build/book/book-print.pdf"
+    starts = start_pages(path)
+    assert starts["contents"] == starts["copyright"] + 1  # the copyright page did not run over
+    reader = PdfReader(path)
+    assert "under Sources" in reader.pages[starts["copyright"] - 1].extract_text()
+    text = "".join(reader.pages[p].extract_text() for p in range(starts["sources"] - 1, len(reader.pages)))
+    assert text.count("archive.example.org") == 28 and "\u2010" not in text
+    assert "issue-27/article.htm" in re.sub(r"\s", "", text)

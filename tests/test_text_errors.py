@@ -77,6 +77,10 @@ WARNINGS = {
         "# One\n\n<a id=\"p1\"></a>Once, <a id=\"p1\"></a>twice.\n",
         "books/texts/one.md:3:29: warning[X206]: raw HTML id 'p1' is already used in this text; the second one is dropped",
     ),
+    "bad passage language": (
+        "# One\n\n::: lang klingon-ish!\nWords.\n:::\n",
+        "books/texts/one.md:3:1: warning[X210]: '::: lang klingon-ish!' needs a BCP 47 language tag such as 'ru' or 'fr'; the passage is left unmarked",
+    ),
     "unused footnote": (
         "# One\n\nWords.\n\n[^1]: A note nobody calls.\n",
         "books/texts/one.md:5:1: warning[X207]: footnote '[^1]' is defined but never referenced",
