@@ -470,3 +470,6 @@ def test_many_long_sources_leave_the_copyright_page_one_page(tmp_path):
     text = "".join(reader.pages[p].extract_text() for p in range(starts["sources"] - 1, len(reader.pages)))
     assert text.count("archive.example.org") == 28 and "\u2010" not in text
     assert "issue-27/article.htm" in re.sub(r"\s", "", text)
+    # pubkit's own long lists run on from their heading's page rather than being kept whole
+    assert "Article 0" in reader.pages[starts["contents"] - 1].extract_text()
+    assert "archive.example.org" in reader.pages[starts["sources"] - 1].extract_text()
