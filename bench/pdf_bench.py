@@ -96,7 +96,7 @@ def export_final_html(folder: Path) -> Path:
     out = folder / "final"
     for resource in rendered.resources:
         (out / resource.href).parent.mkdir(parents=True, exist_ok=True)
-        (out / resource.href).write_bytes(resource.data)
+        (out / resource.href).write_bytes(resource.read())
     (out / "book.html").write_text(rendered.documents[0].xhtml, encoding="utf-8")
     return out / "book.html"
 

@@ -3,12 +3,17 @@
 The format declares how the book is cut into documents; templates and stylesheets do the rest.
 Links are written as ``#anchor`` everywhere; once every document exists, a link whose anchor lives
 in another document is pointed there (``chapter-2.xhtml#anchor``).
+
+A paged book is one document, or, for a print edition laid out in pieces (paged/pieces.py), one
+document per body and back section plus a skeleton: the whole book with the front matter in full
+and, for each piece, a stand-in section that only holds its pages.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 import jinja2
@@ -54,8 +59,12 @@ class Document:
 class Resource:
     href: str
     media_type: str
-    data: bytes
+    data: bytes  # the content; empty where ``source`` holds it
     properties: tuple[str, ...] = ()
+    source: Path | None = None  # a file of the theme or the book, read where the resource is used
+
+    def read(self) -> bytes:
+        return self.source.read_bytes() if self.source else self.data
 
 
 @dataclass(frozen=True)
@@ -68,17 +77,32 @@ class NavPoint:
 @dataclass(frozen=True)
 class Rendered:
     book: Book
-    documents: tuple[Document, ...]  # reading order; nav included, spine or not
+    documents: tuple[Document, ...]  # reading order; nav included, spine or not; or the pieces
     resources: tuple[Resource, ...]
     toc: tuple[NavPoint, ...]
+    skeleton: str | None = None  # in pieces: the book with a placeholder for each piece's pages
 
 
 HREF = re.compile(r'href="#([^"]+)"')
 NAV_HREF = "nav.xhtml"
+# Pieces draw no margin boxes (running heads, folios): the skeleton draws them for every page.
+PIECE_CSS = "css/pubkit-piece.css"
+MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner", "bottom-left-corner",
+                "bottom-left", "bottom-center", "bottom-right", "bottom-right-corner", "left-top", "left-middle",
+                "left-bottom", "right-top", "right-middle", "right-bottom")
+PIECE_RULES = "@page {\n" + "".join(f"  @{box} {{ content: none !important; }}\n" for box in MARGIN_BOXES) + "}\n"
+# A private scheme for links to anchors in another piece: WeasyPrint keeps them as URI links,
+# and the join turns them into links to the named destination.
+ELSEWHERE = "pubkit-anchor:"
+STANDIN = "<!--pubkit:pages:{id}-->"
+SECTION_OPENING = re.compile(r"\s*(<section\b[^>]*>)")
+FIRST_HEADING = re.compile(r"<h1\b([^>]*)>(.*?)</h1>", re.S)
 
 
-def render_book(book: Book, theme: Theme, fmt: Format, geometry=None) -> tuple[Rendered | None, list[Diagnostic]]:
-    """``geometry`` (paged formats) is handed to the theme's stylesheet templates."""
+def render_book(book: Book, theme: Theme, fmt: Format, geometry=None,
+                in_pieces: bool = False) -> tuple[Rendered | None, list[Diagnostic]]:
+    """``geometry`` (paged formats) is handed to the theme's stylesheet templates; ``in_pieces``
+    (paged formats) renders a document per body and back section, and the skeleton."""
     problems: list[Diagnostic] = []
     notes_mode = book.epub_notes if fmt.notes == "epub" else book.print.notes
     book = place_notes(book, notes_mode, on_paper=not fmt.split)
@@ -95,22 +119,31 @@ def render_book(book: Book, theme: Theme, fmt: Format, geometry=None) -> tuple[R
                 css = theme.environment.overlay(autoescape=False).from_string(css).render(page=geometry, **common)
             stylesheets.append((f"css/{path.name.removesuffix('.jinja')}", css))
         common["stylesheets"] = [href for href, _ in stylesheets]
-        documents = _split_documents(book, theme, common) if fmt.split else [_book_document(book, theme, common)]
+        skeleton = None
+        if fmt.split:
+            documents = _split_documents(book, theme, common)
+        elif in_pieces:
+            documents, skeleton = _pieces(book, theme, common)
+            stylesheets.append((PIECE_CSS, PIECE_RULES))
+        else:
+            documents = [_book_document(book, theme, common)]
     except jinja2.TemplateError as exc:
         where = Location(getattr(exc, "filename", None) or getattr(exc, "name", None) or f"theme {theme.name}", getattr(exc, "lineno", None))
         return None, [error("H010", f"template error: {exc.message}", where)]
 
     resources = [Resource(href, "text/css", css.encode("utf-8")) for href, css in stylesheets]
-    resources += [Resource(a.href, a.media_type, a.source.read_bytes()) for a in book.assets]
+    resources += [Resource(a.href, a.media_type, b"", source=a.source) for a in book.assets]
     if book.cover:
-        resources.append(Resource(book.cover.href, book.cover.media_type, book.cover.source.read_bytes(), ("cover-image",)))
+        resources.append(Resource(book.cover.href, book.cover.media_type, b"", ("cover-image",), book.cover.source))
     if theme.fonts:
         chars = fontlib.characters([d.xhtml for d in documents]) if fmt.subset_fonts else None
         for font in theme.fonts:
-            data = fontlib.subset_font(font.path, chars) if chars else font.path.read_bytes()
-            resources.append(Resource(f"fonts/{font.path.name}", font.media_type, data))
+            if chars:
+                resources.append(Resource(f"fonts/{font.path.name}", font.media_type, fontlib.subset_font(font.path, chars)))
+            else:
+                resources.append(Resource(f"fonts/{font.path.name}", font.media_type, b"", source=font.path))
     toc = tuple(_nav_points(book.toc, {d.id: d.href for d in documents})) if fmt.split else ()
-    return Rendered(book, tuple(documents), tuple(resources), toc), problems
+    return Rendered(book, tuple(documents), tuple(resources), toc, skeleton), problems
 
 
 def _split_documents(book: Book, theme: Theme, common: dict) -> list[Document]:
@@ -139,6 +172,50 @@ def _book_document(book: Book, theme: Theme, common: dict) -> Document:
     fragments = [_section_template(theme, s).render(section=s, title=s.title, **fragment) for s in book.sections]
     page = theme.environment.get_template("book.html").render(fragments=fragments, title=book.metadata.title, **common)
     return Document("book.html", "book", book.metadata.title, page)
+
+
+def _pieces(book: Book, theme: Theme, common: dict) -> tuple[list[Document], str]:
+    """Print in pieces: a document per body and back section, with no margin boxes; and the
+    skeleton, where front matter is itself and each piece a stand-in: its section element, its
+    heading hidden (running heads and bookmarks come from it) and a placeholder for its pages."""
+    fragment = dict(common, layout="fragment.html")
+    own = dict(common, stylesheets=[*common["stylesheets"], PIECE_CSS])
+    book_page = theme.environment.get_template("book.html")
+    pieces, skeleton = [], []
+    for section in book.sections:
+        html = _section_template(theme, section).render(section=section, title=section.title, **fragment)
+        if section.matter == "front":
+            skeleton.append(html)
+            continue
+        page = book_page.render(fragments=[html], title=book.metadata.title, **own)
+        pieces.append(Document(f"{section.id}.html", section.id, section.title, _elsewhere(page)))
+        skeleton.append(_standin(section, html))
+    return pieces, _elsewhere(book_page.render(fragments=skeleton, title=book.metadata.title, **common))
+
+
+def _standin(section: Section, html: str) -> str:
+    opening = SECTION_OPENING.match(html)
+    if not opening:
+        raise jinja2.TemplateError(f"the template for '{section.role}' must open with its <section> element "
+                                   "for the print edition to be laid out in pieces")
+    heading = FIRST_HEADING.search(html)
+    hidden = f'<h1{heading[1]} style="visibility: hidden; position: absolute">{heading[2]}</h1>' if heading else ""
+    return f"{opening[1]}{hidden}{STANDIN.format(id=section.id)}</section>"
+
+
+def _elsewhere(page: str) -> str:
+    """Links to anchors this document does not hold go to the private scheme (see ELSEWHERE)."""
+    here = set(ID_ATTR.findall(page))
+    return HREF.sub(lambda m: m[0] if m[1] in here else f'href="{ELSEWHERE}{m[1]}"', page)
+
+
+def fill_skeleton(skeleton: str, pages: dict[str, int]) -> str:
+    """Give each stand-in the number of pages its piece took: empty blocks, one per page."""
+    block = '<div class="pubkit-page" style="display: block; height: 0; margin: 0; padding: 0; border: 0{}"></div>'
+    for section_id, count in pages.items():
+        blocks = block.format("") + block.format("; break-before: page") * (count - 1)
+        skeleton = skeleton.replace(STANDIN.format(id=section_id), blocks, 1)
+    return skeleton
 
 
 def _section_template(theme: Theme, section: Section):

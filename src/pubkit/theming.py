@@ -46,6 +46,7 @@ class Theme:
     environment: jinja2.Environment
     print_margins: Margins  # the type area on paper, in inches
     print_bleed: bool  # pages print to the edge
+    print_in_pieces: bool = False  # the print edition may be laid out section by section (edition.py)
 
     def stylesheet_paths(self, fmt: str) -> tuple[Path, ...]:
         return self.stylesheets.get(fmt, ())
@@ -145,7 +146,8 @@ def load_theme(name: str, search_path: list[Path], where: Location,
     if problems:
         return None, problems
     return Theme(name, folders, options, tuple(fonts), stylesheets, environment,
-                 Margins(**{k: float(v) for k, v in margins.items()}), bool(paper.get("bleed"))), []
+                 Margins(**{k: float(v) for k, v in margins.items()}), bool(paper.get("bleed")),
+                 bool(paper.get("in_pieces"))), []
 
 
 def _find(name: str, folders: list[Path]) -> Path | None:

@@ -40,7 +40,7 @@ def epub_bytes(rendered: Rendered) -> bytes:
             spine.append(item)
     for index, resource in enumerate(rendered.resources):
         item = epub.EpubItem(uid=f"res-{index}", file_name=resource.href,
-                             media_type=resource.media_type, content=resource.data)
+                             media_type=resource.media_type, content=resource.read())
         item.properties = list(resource.properties)
         publication.add_item(item)
 

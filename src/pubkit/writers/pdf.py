@@ -11,12 +11,15 @@ from __future__ import annotations
 import io
 import logging
 import re
+from functools import lru_cache
+from pathlib import Path
 
 import pikepdf
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..diagnostics import Diagnostic, Location, error, relative_path, warning
@@ -47,6 +50,24 @@ class PdfResult:
     pages: int
 
 
+Files = dict[str, tuple["bytes | Path", str]]  # href -> (content, or the file holding it; media type)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One WeasyPrint layout: a whole book, a piece of one, or a skeleton. Everything it reads is
+    here (files as bytes, or as paths of the theme's and the book's files), so it can be laid out
+    in another process and its result cached under a digest of it."""
+
+    html: str
+    files: Files
+    options: PdfOptions
+    theme: str  # the theme's name, for messages
+    images: dict[str, str]  # image href -> the file shown in messages (X208)
+    notes_in: dict[str, str]  # section id -> the file shown in messages (X209)
+    check_stylesheets: bool = True  # report CSS WeasyPrint ignores (once per edition is enough)
+
+
 class _BookFetcher(URLFetcher):
     def __init__(self, files: dict[str, tuple[bytes, str]]):
         super().__init__(allowed_protocols={"file"})
@@ -72,33 +93,52 @@ def _prepare(html: str, files: dict, options: PdfOptions) -> tuple[str, dict]:
     return html, files
 
 
-def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[Diagnostic]]:
-    [document] = rendered.documents
-    html, files = _prepare(document.xhtml, {r.href: (r.data, r.media_type) for r in rendered.resources}, options)
+def layout_of(rendered: Rendered, html: str, options: PdfOptions, check_stylesheets: bool = True) -> Layout:
+    """The layout of ``html`` (the whole book, a piece or the skeleton) with the rendered book's files."""
+    book = rendered.book
+    return Layout(html, {r.href: (r.source or r.data, r.media_type) for r in rendered.resources}, options, book.theme,
+                  {a.href: relative_path(a.source) for a in book.assets},
+                  {s.id: s.file or s.id for s in book.sections}, check_stylesheets)
 
+
+def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[Diagnostic]]:
+    """The whole book as one PDF."""
+    [document] = rendered.documents
+    return lay_out(layout_of(rendered, document.xhtml, options))
+
+
+def lay_out(layout: Layout) -> tuple[PdfResult, list[Diagnostic]]:
+    files = {href: (content.read_bytes() if isinstance(content, Path) else content, media_type)
+             for href, (content, media_type) in layout.files.items()}
+    html, files = _prepare(layout.html, files, layout.options)
     fetcher = _BookFetcher(files)
-    problems = _stylesheet_warnings(rendered, fetcher)
+    problems = _stylesheet_warnings(files, layout.theme, fetcher) if layout.check_stylesheets else []
     already = {p.message for p in problems}
     with _captured_warnings() as found:
-        laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
-        problems += _cut_footnotes(laid_out, rendered)
+        laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(font_config=_font_config())
+        problems += _cut_footnotes(laid_out, layout.notes_in)
         data = laid_out.write_pdf(
-            pdf_variant=options.variant,
+            pdf_variant=layout.options.variant,
             pdf_identifier=True,  # an ID hashed from the content: reproducible, and PDF/X needs one
-            full_fonts=options.full_fonts,
+            full_fonts=layout.options.full_fonts,
         )
-    data = _amend(data, laid_out, options)
-    theme = Location(f"theme {rendered.book.theme}")
-    sources = {asset.href: asset.source for asset in rendered.book.assets}
+    data = _amend(data, laid_out, layout.options)
+    theme = Location(f"theme {layout.theme}")
     for message in found:
         broken = BROKEN_IMAGE.match(message)
-        if broken and broken[1].removeprefix(BASE_URL) in sources:
-            href = broken[1].removeprefix(BASE_URL)
-            problems.append(error("X208", f"image '{sources[href].name}' cannot be read: {broken[2]}",
-                                  Location(relative_path(sources[href]))))
+        href = broken[1].removeprefix(BASE_URL) if broken else None
+        if href in layout.images:
+            problems.append(error("X208", f"image '{Path(layout.images[href]).name}' cannot be read: {broken[2]}",
+                                  Location(layout.images[href])))
         elif message not in already:
             problems.append(warning("W002", message, theme))
     return PdfResult(data, len(laid_out.pages)), problems
+
+
+@lru_cache(maxsize=1)
+def _font_config() -> FontConfiguration:
+    """One font configuration per process: pieces of a book share the theme's @font-face fonts."""
+    return FontConfiguration()
 
 
 def _amend(data: bytes, laid_out, options: PdfOptions) -> bytes:
@@ -122,17 +162,16 @@ def write_cover_pdf(html: str, files: dict[str, tuple[bytes, str]], options: Pdf
     """A cover: one page of HTML from the theme, with the files it names, to a PDF."""
     html, files = _prepare(html, files, options)
     with _captured_warnings() as found:
-        laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=_BookFetcher(files)).render()
+        laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=_BookFetcher(files)).render(font_config=_font_config())
         data = laid_out.write_pdf(pdf_variant=options.variant, pdf_identifier=True, full_fonts=options.full_fonts)
     return _amend(data, laid_out, options), [warning("W002", message, Location(f"theme {theme}: cover")) for message in found]
 
 
-def _cut_footnotes(laid_out, rendered: Rendered) -> list[Diagnostic]:
+def _cut_footnotes(laid_out, notes_in: dict[str, str]) -> list[Diagnostic]:
     """WeasyPrint 70 cannot continue a footnote on the next page: a note taller than the room at
     the foot of its page is cut off silently. Find them in the laid-out pages (through the page
     boxes, which WeasyPrint does not document) so that no words are lost without a word."""
     problems = []
-    sections = {s.id: s for s in rendered.book.sections}
     for number, page in enumerate(laid_out.pages, start=1):
         for area in page._page_box.children:
             if type(area).__name__ != "FootnoteAreaBox":
@@ -143,8 +182,8 @@ def _cut_footnotes(laid_out, rendered: Rendered) -> list[Diagnostic]:
                 needed = note.position_y + note.margin_height()
                 if needed > bottom + 1 or note.position_y < top - 1:
                     note_id = note.element.get("id", "")
-                    section = sections.get(note_id.split("--")[0])
-                    where = Location(section.file or section.id) if section else Location(f"page {number}")
+                    section = notes_in.get(note_id.split("--")[0])
+                    where = Location(section) if section else Location(f"page {number}")
                     problems.append(error(
                         "X209", f"note {note_id.rsplit('--n', 1)[-1]} is too long to be a footnote: it needs "
                                 f"{note.margin_height() / 96:.1f} in, the page has {(bottom - top) / 96:.1f} in "
@@ -152,20 +191,19 @@ def _cut_footnotes(laid_out, rendered: Rendered) -> list[Diagnostic]:
     return problems
 
 
-def _stylesheet_warnings(rendered: Rendered, fetcher: URLFetcher) -> list[Diagnostic]:
+def _stylesheet_warnings(files: dict[str, tuple[bytes, str]], theme: str, fetcher: URLFetcher) -> list[Diagnostic]:
     """WeasyPrint names the line and column of CSS it ignores, but not the file: parse each
     stylesheet alone first, so each warning is reported with the file it came from."""
     problems = []
-    for resource in rendered.resources:
-        if resource.media_type != "text/css":
+    for href, (data, media_type) in files.items():
+        if media_type != "text/css":
             continue
         with _captured_warnings() as found:
-            CSS(string=resource.data.decode("utf-8"), base_url=BASE_URL + resource.href, url_fetcher=fetcher)
+            CSS(string=data.decode("utf-8"), base_url=BASE_URL + href, url_fetcher=fetcher)
         for message in found:
             position = POSITION.search(message)
             line, col = (int(position[1]), int(position[2])) if position else (None, None)
-            where = Location(f"theme {rendered.book.theme}: {resource.href}", line, col)
-            problems.append(warning("W001", message, where))
+            problems.append(warning("W001", message, Location(f"theme {theme}: {href}", line, col)))
     return problems
 
 

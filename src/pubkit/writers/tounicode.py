@@ -46,10 +46,10 @@ def mend_to_unicode(pdf: pikepdf.Pdf, shaped: dict[str, dict[int, str]]) -> None
         mapping = {int(glyph, 16): text.lower() for glyph, text in ENTRY.findall(stream.read_bytes())}
         wanted = {glyph: text.encode("utf-16-be").hex().encode() for glyph, text in glyphs.items() if text}
         if any(mapping.get(glyph) != text for glyph, text in wanted.items()):
-            stream.write(_cmap({**mapping, **wanted}))
+            stream.write(cmap({**mapping, **wanted}))
 
 
-def _cmap(mapping: dict[int, bytes]) -> bytes:
+def cmap(mapping: dict[int, bytes]) -> bytes:
     lines = [HEADER]
     items = sorted(mapping.items())
     for start in range(0, len(items), 100):  # a bfchar block holds at most 100 entries
