@@ -15,7 +15,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from pubkit.paged.cover import cover_layout
-from pubkit.paged.edition import GENERIC_CMYK
+from pubkit.paged.rules import GENERIC_CMYK
 from pubkit.paged.vendors import VENDORS, spine_width
 
 from conftest import build_in, ROOT

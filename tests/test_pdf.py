@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from pubkit.checks.preflight import Expected, preflight
-from pubkit.paged.edition import GENERIC_CMYK
+from pubkit.paged.rules import GENERIC_CMYK
 from pubkit.paged.geometry import Geometry, Margins
 from pubkit.paged.vendors import VENDORS
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import shutil
 import sys
+import time
 import traceback
 from pathlib import Path
 
 from . import __version__
-from .build import FORMATS, BuildOptions, build, find_manifests
+from .build import FORMATS, BuildOptions, build, find_manifests, shard
 from .diagnostics import format_summary, to_json
+from .progress import LiveProgress, Progress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -18,32 +23,51 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pubkit", description="Build books from Markdown texts and YAML manifests.")
     parser.add_argument("--version", action="version", version=f"pubkit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
+
     cmd = commands.add_parser("build", help="build books (every manifest in books/ by default)")
-    cmd.add_argument("manifests", nargs="*", type=Path, help="manifest files (default: books/*.yaml)")
-    cmd.add_argument("--format", action="append", choices=sorted(FORMATS), help="output format (repeatable; default: all)")
+    _books_arguments(cmd)
     cmd.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
-    cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     cmd.add_argument("--check", action="store_true", help="validate each EPUB with EPUBCheck after writing it")
-    cmd.add_argument("--pod", action="append", choices=["kdp", "ingram", "lulu"],
-                     help="make the print-on-demand package for this vendor (repeatable; default: the manifest's print.pod)")
-    cmd.add_argument("--json", action="store_true", help="print diagnostics as JSON")
-    cmd.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
+    cmd.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1,
+                     help="books, formats and layouts made at once (default: the number of cores)")
+    cmd.add_argument("--cache", type=Path, help="the cache folder (default: OUT/.cache)")
+    cmd.add_argument("--shard", type=_shard, help="K/N: build only the K-th of N deterministic shares of the books")
+    cmd.add_argument("--quiet", action="store_true", help="print diagnostics only")
+
+    cmd = commands.add_parser("check", help="check books without rendering them: manifests, texts, links, images, "
+                                            "fonts and what the print vendors demand")
+    _books_arguments(cmd)
+
+    cmd = commands.add_parser("clean", help="empty the build cache")
+    cmd.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    cmd.add_argument("--cache", type=Path, help="the cache folder (default: OUT/.cache)")
     args = parser.parse_args(argv)
 
     try:
-        return _build(args)
+        return {"build": _build, "check": _build, "clean": _clean}[args.command](args)
     except KeyboardInterrupt:
         print("pubkit: interrupted", file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:  # an internal error, not the editor's
-        if args.debug:
+        if getattr(args, "debug", False):
             traceback.print_exc()
         else:
             print(f"pubkit: internal error: {exc!r} (run with --debug for a traceback)", file=sys.stderr)
         return EXIT_INTERNAL
 
 
+def _books_arguments(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("manifests", nargs="*", type=Path, help="manifest files (default: books/*.yaml)")
+    cmd.add_argument("--format", action="append", choices=sorted(FORMATS), help="output format (repeatable; default: all)")
+    cmd.add_argument("--pod", action="append", choices=["kdp", "ingram", "lulu"],
+                     help="the print-on-demand package for this vendor (repeatable; default: the manifest's print.pod)")
+    cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    cmd.add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    cmd.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
+
+
 def _build(args) -> int:
+    started = time.perf_counter()
     manifests = args.manifests
     if not manifests:
         if not Path("books").is_dir():
@@ -53,27 +77,75 @@ def _build(args) -> int:
         if not manifests:
             print("pubkit: no manifests (*.yaml) in books/", file=sys.stderr)
             return EXIT_USAGE
-    options = BuildOptions(out_dir=args.out, formats=tuple(args.format or FORMATS), strict=args.strict,
-                           epubcheck=args.check, pods=tuple(args.pod or ()))
-    artifacts, diagnostics = build(manifests, options)
+    checking = args.command == "check"
+    if not checking and args.shard:
+        manifests = shard(manifests, *args.shard)
+    options = BuildOptions(out_dir=getattr(args, "out", Path("build")), formats=tuple(args.format or FORMATS),
+                           strict=args.strict, epubcheck=getattr(args, "check", False), pods=tuple(args.pod or ()),
+                           jobs=1 if checking else args.jobs, cache_dir=getattr(args, "cache", None), check_only=checking)
+    quiet = args.json or getattr(args, "quiet", False)
+    with _progress(quiet or checking) as progress:
+        artifacts, diagnostics = build(manifests, options, progress)
 
     if args.json:
         print(to_json(diagnostics))
     else:
         for diagnostic in diagnostics:
             print(diagnostic, file=sys.stderr)
-        for artifact in artifacts:
-            print(f"built {artifact.path} ({_size(artifact.path.stat().st_size)}, {artifact.seconds:.1f} s)")
+        if not quiet:
+            for artifact in artifacts:
+                print(f"built {artifact.path} ({_size(artifact.size)}{', from the cache' if artifact.cached else ''})")
+            if not checking:
+                cached = sum(a.cached for a in artifacts)
+                books = len({a.slug for a in artifacts})
+                print(f"pubkit: {_plural(books, 'book')}, {_plural(len(artifacts), 'file')} ({len(artifacts) - cached} made, "
+                      f"{cached} from the cache) in {time.perf_counter() - started:.1f} s")
         if len(diagnostics):
             print(format_summary(diagnostics), file=sys.stderr)
     failed = diagnostics.has_errors() or (args.strict and len(diagnostics.warnings) > 0)
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _clean(args) -> int:
+    folder = args.cache or args.out / ".cache"
+    if not folder.exists():
+        print(f"pubkit: no cache at {folder}")
+        return EXIT_OK
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    shutil.rmtree(folder)
+    print(f"pubkit: removed the cache at {folder} ({_size(size)})")
+    return EXIT_OK
+
+
+def _progress(silent: bool) -> Progress:
+    if silent or not sys.stdout.isatty() or os.environ.get("TERM") == "dumb":
+        return Progress()
+    from rich.console import Console
+
+    return LiveProgress(Console(file=sys.stdout))
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of jobs, 1 or more, found '{value}'")
+    return int(value)
+
+
+def _shard(value: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d+)/(\d+)", value.strip())
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise argparse.ArgumentTypeError(f"expected K/N with 1 <= K <= N, such as 2/4, found '{value}'")
+    return int(match[1]), int(match[2])
+
+
 def _size(count: int) -> str:
     if count < 1024:
         return f"{count} bytes"
     return f"{count / 1024:.0f} KiB" if count < 1024 * 1024 else f"{count / 1024 / 1024:.1f} MiB"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 if __name__ == "__main__":

@@ -17,9 +17,10 @@ from barcode.writer import SVGWriter
 from stdnum import isbn as stdisbn
 
 from ..covers import art_context, cover_files
-from ..diagnostics import Diagnostic, Location, warning
+from ..diagnostics import Diagnostic, Location
 from ..model import Book
 from ..theming import Theme
+from .rules import barcode_warning
 from .vendors import BARCODE_BOX, BARCODE_MARGIN, COVER_BLEED, SPINE_CLEARANCE, Vendor, spine_width
 
 SAFE = 0.375  # inches: text keeps this far inside the trim on the back and front
@@ -98,10 +99,7 @@ def make_cover(book: Book, theme: Theme, vendor: Vendor, pages: int, options, wh
 
     meta = book.metadata
     layout = cover_layout(book.print.trim, vendor, book.print.paper, pages, bool(meta.isbn_print))
-    problems: list[Diagnostic] = []
-    if not meta.isbn_print:
-        problems.append(warning("C001", "no print ISBN (isbn.print): the cover has no barcode; "
-                                        f"{vendor.title} may add its own", where))
+    problems: list[Diagnostic] = barcode_warning(book, vendor, where)
     files = cover_files(theme, book.cover_art)
     digits = ""
     if layout.barcode:

@@ -24,21 +24,20 @@ from ..diagnostics import Diagnostic, Location, error, relative_path
 from ..model import Book
 from ..render import Format, fill_skeleton, render_book
 from ..theming import Theme
-from ..writers.pdf import Layout, PdfOptions, PdfResult, lay_out, layout_of
+from ..writers.layout import Layout, PdfOptions, PdfResult, layout_of
 from .finish import finish_pdf
-from .geometry import Geometry, print_geometry, screen_geometry
+from .geometry import Geometry
 from .join import JoinError, join_pieces
-from .vendors import VENDORS, Vendor, minimum_gutter
+from .rules import edition_geometry, pdf_options
+from .vendors import VENDORS, minimum_gutter
 
 LayOutAll = Callable[[list[Layout]], list[tuple[PdfResult, list[Diagnostic]]]]
 
 
 def one_after_another(layouts: list[Layout]) -> list[tuple[PdfResult, list[Diagnostic]]]:
-    return [lay_out(layout) for layout in layouts]
+    from ..writers.pdf import lay_out  # WeasyPrint: imported where layouts are made
 
-# A machine's generic CMYK profile (Debian libgs-common, AGPL: referenced here, never shipped).
-GENERIC_CMYK = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
-MIN_TYPE_AREA = (2.0, 3.0)  # inches: below this the margins have eaten the page
+    return [lay_out(layout) for layout in layouts]
 
 
 @dataclass(frozen=True)
@@ -48,34 +47,15 @@ class Edition:
     geometry: Geometry
 
 
-def pdf_options(book: Book, vendor: Vendor, where: Location, print_edition: bool) -> tuple[PdfOptions | None, list[Diagnostic]]:
-    """How WeasyPrint writes this edition: the vendor's PDF flavour and fonts whole for print; the
-    screen edition tagged (PDF/UA-1: headings, lists, tables, figures with their alt text)."""
-    if not print_edition:
-        return PdfOptions(variant="pdf/ua-1"), []
-    gray = vendor.color == "gray"
-    profile = None
-    if vendor.pdfx:
-        path = book.print.icc_profile or (GENERIC_CMYK if GENERIC_CMYK.is_file() else None)
-        if path is None:
-            return None, [error("P010", f"{vendor.title} needs PDF/X with an output intent; name the printer's ICC "
-                                        "profile in print.icc_profile (or install Debian's libgs-common for a generic one)", where)]
-        profile = path.read_bytes()
-    return PdfOptions(vendor.pdf_variant, full_fonts=True, output_profile=profile, gray_images=gray), []
-
-
 def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path,
              lay_out_all: LayOutAll = one_after_another) -> tuple[Edition | None, list[Diagnostic]]:
     where = Location(relative_path(manifest_file))
     is_print = fmt.for_print
     vendor = VENDORS[book.print.pod] if is_print else VENDORS["none"]
 
-    geometry = (print_geometry(book.print.trim, theme.print_margins, vendor, 0, theme.print_bleed) if is_print
-                else screen_geometry(book.print.trim, theme.print_margins))
-    if geometry.type_width < MIN_TYPE_AREA[0] or geometry.type_height < MIN_TYPE_AREA[1]:
-        return None, [error("P000", f"print.trim: {book.print.trim_name} leaves a type area of {geometry.type_width:.2f} x "
-                                    f"{geometry.type_height:.2f} in inside the margins; expected at least "
-                                    f"{MIN_TYPE_AREA[0]} x {MIN_TYPE_AREA[1]} in", where)]
+    geometry, problems = edition_geometry(book, theme, vendor, is_print, where)
+    if geometry is None:
+        return None, problems
     options, problems = pdf_options(book, vendor, where, is_print)
     if options is None:
         return None, problems
@@ -94,8 +74,9 @@ def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path,
         problems += found
         if data is None or not is_print or geometry.margins.inside >= minimum_gutter(pages):
             break
-        geometry = print_geometry(book.print.trim, theme.print_margins, vendor, pages, theme.print_bleed)
-        problems = []
+        geometry, problems = edition_geometry(book, theme, vendor, is_print, where, pages)
+        if geometry is None:
+            return None, problems
     if data is None:
         return None, problems
     if not is_print:

@@ -17,22 +17,22 @@ from ..model import Book
 from ..render import PRINT_PDF
 from ..theming import Theme
 from .cover import CoverLayout, make_cover
-from .edition import Edition, make_pdf, pdf_options
+from .edition import Edition, LayOutAll, make_pdf, one_after_another
+from .rules import pdf_options
 from .vendors import VENDORS
 
 
 def make_package(book: Book, theme: Theme, vendor_name: str, manifest_file: Path,
-                 interior: Edition | None = None) -> tuple[dict[str, bytes] | None, list[Diagnostic]]:
-    """``interior``: the print edition already laid out for this vendor, if the build has one."""
+                 lay_out_all: LayOutAll = one_after_another) -> tuple[dict[str, bytes] | None, list[Diagnostic]]:
+    """``lay_out_all``: how layouts are made (the build's is cached: an interior laid out for the
+    print edition already is not laid out again)."""
     vendor = VENDORS[vendor_name]
     book = dataclasses.replace(book, print=dataclasses.replace(book.print, pod=vendor_name))
     where = Location(relative_path(manifest_file))
 
-    problems: list[Diagnostic] = []
-    if interior is None:
-        interior, problems = make_pdf(book, theme, PRINT_PDF, manifest_file)
-        if interior is None or has_errors(problems):
-            return None, problems
+    interior, problems = make_pdf(book, theme, PRINT_PDF, manifest_file, lay_out_all)
+    if interior is None or has_errors(problems):
+        return None, problems
     options, found = pdf_options(book, vendor, where, print_edition=True)
     problems += found
     if options is None:

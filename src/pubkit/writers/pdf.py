@@ -14,17 +14,18 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import pikepdf
 from contextlib import contextmanager
-from dataclasses import dataclass
+
+import pikepdf
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..diagnostics import Diagnostic, Location, error, relative_path, warning
-from ..render import Rendered
 from .labels import label_pages
+from .layout import Layout, PdfOptions, PdfResult, layout_of
+from ..render import Rendered
 from .tounicode import mend_to_unicode
 
 BASE_URL = "file:///pubkit-book/"
@@ -33,39 +34,6 @@ OUTPUT_INTENT = ('<style>@color-profile device-cmyk { src: url("icc/output.icc")
                  "components: cyan, magenta, yellow, black }</style>")
 POSITION = re.compile(r" at (\d+):(\d+)")
 BROKEN_IMAGE = re.compile(r"^Failed to load image at '([^']+)': (.*)$", re.S)
-
-
-@dataclass(frozen=True)
-class PdfOptions:
-    variant: str | None = None  # WeasyPrint pdf_variant: pdf/x-3, pdf/ua-1 ...
-    full_fonts: bool = False  # embed whole font files (print) rather than subsets
-    output_profile: bytes | None = None  # ICC profile for a PDF/X output intent
-    gray_images: bool = False  # serve raster images converted to grayscale
-    body_anchor: str | None = None  # the id whose page is numbered 1 (before it: roman numerals)
-
-
-@dataclass(frozen=True)
-class PdfResult:
-    data: bytes
-    pages: int
-
-
-Files = dict[str, tuple["bytes | Path", str]]  # href -> (content, or the file holding it; media type)
-
-
-@dataclass(frozen=True)
-class Layout:
-    """One WeasyPrint layout: a whole book, a piece of one, or a skeleton. Everything it reads is
-    here (files as bytes, or as paths of the theme's and the book's files), so it can be laid out
-    in another process and its result cached under a digest of it."""
-
-    html: str
-    files: Files
-    options: PdfOptions
-    theme: str  # the theme's name, for messages
-    images: dict[str, str]  # image href -> the file shown in messages (X208)
-    notes_in: dict[str, str]  # section id -> the file shown in messages (X209)
-    check_stylesheets: bool = True  # report CSS WeasyPrint ignores (once per edition is enough)
 
 
 class _BookFetcher(URLFetcher):
@@ -91,14 +59,6 @@ def _prepare(html: str, files: dict, options: PdfOptions) -> tuple[str, dict]:
         files["icc/output.icc"] = (options.output_profile, "application/vnd.iccprofile")
         html = html.replace("</head>", f"{OUTPUT_INTENT}\n</head>", 1)
     return html, files
-
-
-def layout_of(rendered: Rendered, html: str, options: PdfOptions, check_stylesheets: bool = True) -> Layout:
-    """The layout of ``html`` (the whole book, a piece or the skeleton) with the rendered book's files."""
-    book = rendered.book
-    return Layout(html, {r.href: (r.source or r.data, r.media_type) for r in rendered.resources}, options, book.theme,
-                  {a.href: relative_path(a.source) for a in book.assets},
-                  {s.id: s.file or s.id for s in book.sections}, check_stylesheets)
 
 
 def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[Diagnostic]]:
