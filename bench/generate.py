@@ -49,15 +49,15 @@ def block(rng: random.Random, kind: float) -> str:
     return f"## {text.split()[0]} {text.split()[1]}"
 
 
-def generate(folder: Path, words: int, chapters: int = 32) -> list[Path]:
-    """Write texts/chNN.md and book.yaml; return the texts in order."""
+def generate(folder: Path, words: int, chapters: int = 32, parts: int = 0) -> list[Path]:
+    """Write texts/chNN.md and book.yaml (chapters in ``parts`` parts, if any); return the texts in order."""
     rng = random.Random(1917)
     texts_dir = folder / "texts"
     texts_dir.mkdir(parents=True, exist_ok=True)
     per_chapter = words // chapters
     paths = []
     for c in range(1, chapters + 1):
-        parts, count, note = [f"---\ntitle: Chapter {c}\n---\n# Chapter {c}\n"], 0, 0
+        blocks, count, note = [f"---\ntitle: Chapter {c}\n---\n# Chapter {c}\n"], 0, 0
         notes = []
         while count < per_chapter:
             kind = rng.random()
@@ -73,12 +73,19 @@ def generate(folder: Path, words: int, chapters: int = 32) -> list[Path]:
                     note_text = paragraph(rng, rng.randint(1, 2))
                     notes.append(f"[^{label}]: {note_text}")
                     count += len(note_text.split())
-            parts.append(text)
+            blocks.append(text)
             count += len(text.split())
         path = texts_dir / f"ch{c:02d}.md"
-        path.write_text("\n\n".join(parts + notes) + "\n", encoding="utf-8")
+        path.write_text("\n\n".join(blocks + notes) + "\n", encoding="utf-8")
         paths.append(path)
+    if parts:
+        per_part = -(-chapters // parts)
+        body = "".join(f"  - part: Part {p + 1}\n    chapters:\n"
+                       + "".join(f"      - texts/{path.name}\n" for path in paths[p * per_part:(p + 1) * per_part])
+                       for p in range(parts))
+    else:
+        body = "  - texts/ch*.md\n"
     (folder / "book.yaml").write_text(
         "title: A Generated Book\ncreators: [{name: Bench Mark, role: author}]\nlanguage: en\n"
-        "date: 2024-01-01\nfront: [titlepage, contents]\nbody:\n  - texts/ch*.md\nback: [notes]\n", encoding="utf-8")
+        f"date: 2024-01-01\nfront: [titlepage, contents]\nbody:\n{body}back: [notes]\n", encoding="utf-8")
     return paths

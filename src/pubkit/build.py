@@ -86,6 +86,8 @@ def build(manifests: list[Path], options: BuildOptions, progress: Progress | Non
     session = _Session(options, cache, Fingerprints(), progress or Progress())
     with Workers(options.jobs) as workers:
         session.workers = workers
+        if not options.check_only and (options.pods or set(options.formats) - {"epub"}):
+            workers.warm("pubkit.writers.pdf")  # WeasyPrint's import, while the texts are read
         futures = [workers.book(session.build_book, path) for path in manifests]
         results = [future.result() for future in futures]
     cache.prune()
@@ -153,7 +155,7 @@ class _Session:
         cover = drawing = None
         if manifest.cover is None and any(o == "epub" or o.startswith(POD) for o in outputs) and not self.options.check_only:
             cover = ebook_cover_request(manifest.metadata, manifest.cover_art, theme, words, self.cache.folder / "cover")
-            drawing = self.workers.run(draw_ebook_cover, cover) if not cover.target.is_file() else None
+            drawing = self.workers.apart(draw_ebook_cover, cover) if not cover.target.is_file() else None
 
         # 5. Assemble the whole book: texts, ids, notes, TOC, links; then what it asks of the fonts.
         book, problems = assemble_book(manifest, self._read_text, _modified(manifest.metadata.date), words)
@@ -282,7 +284,8 @@ class _Session:
 
         keys = [self.prints.of("layout", environment(), layout) for layout in layouts]
         results = [self.cache.get("layout", key) for key in keys]
-        missing = [i for i, found in enumerate(results) if found is None]
+        # the longest first, so that no worker sits idle at the end waiting for the last long one
+        missing = sorted((i for i, found in enumerate(results) if found is None), key=lambda i: -len(layouts[i].html))
         for i, made in zip(missing, self.workers.map(lay_out, [layouts[i] for i in missing])):
             results[i] = made
             if not has_errors(made[1]):

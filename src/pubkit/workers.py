@@ -1,15 +1,20 @@
 """Where the work runs.
 
 Layouts (WeasyPrint holds the interpreter for seconds at a time) run in a pool of processes, one
-layout per process at a time, so memory stays at one book's layout per worker. Books and their
-formats are coordinated by threads, which hand layouts to the pool and join PDFs meanwhile.
-With one job everything runs here, in turn: the same work in the same order, which is what the
+layout per process at a time, so memory stays at one book's layout per worker, and this process,
+which holds the books, never holds a layout too. Books and their formats are coordinated by
+threads, which hand layouts to the pool and join PDFs meanwhile. With one job, one worker lays
+out, and everything else runs here in turn: the same work in the same order, which is what the
 tests compare ``-j N`` against.
 """
 
 from __future__ import annotations
 
+import ctypes
+import gc
+import importlib
 import multiprocessing
+import os
 import signal
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Callable, Iterable
@@ -25,10 +30,8 @@ class Workers:
     def __enter__(self) -> "Workers":
         if self.jobs > 1:
             # Fork every worker now, while this process has a single thread (forking beside
-            # running threads can copy a lock that is held), and leave Ctrl-C to this process.
-            self._processes = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
-                                                  initializer=_ignore_interrupts)
-            for future in [self._processes.submit(_ready) for _ in range(self.jobs)]:
+            # running threads can copy a lock that is held).
+            for future in [self._pool().submit(_ready) for _ in range(self.jobs)]:
                 future.result()
             self._books = ThreadPoolExecutor(self.jobs, thread_name_prefix="pubkit-book")
             self._formats = ThreadPoolExecutor(4 * self.jobs, thread_name_prefix="pubkit-format")
@@ -40,9 +43,33 @@ class Workers:
             if pool is not None:
                 pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
 
+    def _pool(self) -> ProcessPoolExecutor:
+        """The processes, made on first use (with one job there is no other thread to fear);
+        Ctrl-C is left to this process."""
+        if self._processes is None:
+            self._processes = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
+                                                  initializer=_ignore_interrupts)
+        return self._processes
+
     def run(self, work: Callable, *args) -> Future:
-        """In a worker process (``work`` and its arguments are pickled), or here with one job."""
-        return self._processes.submit(work, *args) if self._processes else _done(work, *args)
+        """In a worker process: ``work`` and its arguments are pickled."""
+        return self._pool().submit(_lean, work, *args)
+
+    def apart(self, work: Callable, *args) -> "Apart":
+        """In a fresh process of its own that ends with the work, so that the layout workers start
+        light (a cover's layout and raster would otherwise stay in one). Spawned, not forked: safe
+        beside running threads, and starting returns at once while it imports what it needs."""
+        context = multiprocessing.get_context("spawn")
+        receiving, sending = context.Pipe(duplex=False)
+        process = context.Process(target=_apart, args=(sending, work, args), daemon=True)
+        process.start()
+        sending.close()
+        return Apart(process, receiving)
+
+    def warm(self, module: str) -> None:
+        """Have each worker import ``module`` now (without waiting), rather than on its first job."""
+        for _ in range(self.jobs):
+            self._pool().submit(importlib.import_module, module)
 
     def map(self, work: Callable, items: Iterable) -> list:
         return [future.result() for future in [self.run(work, item) for item in items]]
@@ -57,6 +84,36 @@ class Workers:
         return self._formats.submit(work, *args) if self._formats else _done(work, *args)
 
 
+class Apart:
+    """The result of work done in a process of its own; ``result()`` waits for it."""
+
+    def __init__(self, process, connection):
+        self._process = process
+        self._connection = connection
+
+    def result(self):
+        try:
+            done, value = self._connection.recv()
+        except EOFError:
+            done, value = False, RuntimeError(f"the worker process ended with exit code {self._process.exitcode}")
+        finally:
+            self._connection.close()
+            self._process.join()
+        if not done:
+            raise value
+        return value
+
+
+def _apart(connection, work: Callable, args: tuple) -> None:
+    _ignore_interrupts()
+    try:
+        connection.send((True, work(*args)))
+    except BaseException as exc:
+        connection.send((False, exc))
+    finally:
+        connection.close()
+
+
 def _done(work: Callable, *args) -> Future:
     future: Future = Future()
     try:
@@ -64,6 +121,32 @@ def _done(work: Callable, *args) -> Future:
     except BaseException as exc:
         future.set_exception(exc)
     return future
+
+
+LEAN = 150 * 1024 * 1024  # bytes: a worker larger than this after a job gives memory back
+
+
+def _lean(work: Callable, *args):
+    """Do ``work``, then, if the worker has grown large (a whole book's layout, a cover's raster),
+    hand the memory it freed back to the system: glibc keeps it otherwise, and the next job would
+    start from the last one's peak."""
+    try:
+        return work(*args)
+    finally:
+        if _resident() > LEAN:
+            gc.collect()
+            try:
+                ctypes.CDLL("libc.so.6").malloc_trim(0)
+            except (OSError, AttributeError):  # not glibc: freed memory is reused, if not returned
+                pass
+
+
+def _resident() -> int:
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _ready() -> None:

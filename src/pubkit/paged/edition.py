@@ -94,12 +94,12 @@ def _in_pieces(rendered, options: PdfOptions, theme: Theme, lay_out_all: LayOutA
                             for piece in rendered.documents])
     problems = [problem for _, found in laid_out for problem in found]
     pages = {piece.id: result.pages for piece, (result, _) in zip(rendered.documents, laid_out)}
-    skeleton_options = dataclasses.replace(options, full_fonts=False)
+    skeleton_options = dataclasses.replace(options, full_fonts=False, body_anchor=None)  # labels: the join's
     [(skeleton, found)] = lay_out_all([layout_of(rendered, fill_skeleton(rendered.skeleton, pages), skeleton_options)])
     problems += found
     try:
         data = join_pieces(skeleton.data, [(piece.id, result.data) for piece, (result, _) in zip(rendered.documents, laid_out)],
-                           tuple(font.path for font in theme.fonts) if options.full_fonts else ())
+                           tuple(font.path for font in theme.fonts) if options.full_fonts else (), options.body_anchor)
     except JoinError as exc:
         return None, 0, problems + [error("H012", f"the print edition cannot be joined from its pieces: {exc}; set "
                                                   "print: {in_pieces: false} in the theme's theme.yaml",

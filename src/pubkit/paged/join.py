@@ -20,6 +20,7 @@ from pathlib import Path
 import pikepdf
 
 from ..render import ELSEWHERE
+from ..writers.labels import label_pages
 from ..writers.tounicode import ENTRY, cmap
 
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
@@ -30,8 +31,9 @@ class JoinError(Exception):
     """The skeleton and the pieces do not fit together (a bug, not an editor's mistake)."""
 
 
-def join_pieces(skeleton: bytes, pieces: list[tuple[str, bytes]], fonts: tuple[Path, ...]) -> bytes:
-    """``pieces``: (section id, PDF) in reading order; ``fonts``: the theme's font files."""
+def join_pieces(skeleton: bytes, pieces: list[tuple[str, bytes]], fonts: tuple[Path, ...], first_body: str | None) -> bytes:
+    """``pieces``: (section id, PDF) in reading order; ``fonts``: the theme's font files, embedded
+    whole (none: the subsets stay); ``first_body``: the section whose page is numbered 1."""
     with pikepdf.open(io.BytesIO(skeleton)) as book:
         destinations = pikepdf.NameTree(book.Root.Names.Dests)
         index = {page.objgen: number for number, page in enumerate(book.pages)}
@@ -46,6 +48,8 @@ def join_pieces(skeleton: bytes, pieces: list[tuple[str, bytes]], fonts: tuple[P
                     _move_links(book, target, page)
                 _move_destinations(book, destinations, piece, targets)
         _whole_fonts(book, fonts)
+        if first_body in destinations:
+            label_pages(book, index[destinations[first_body][0].objgen])
         out = io.BytesIO()
         book.save(out, deterministic_id=True, compress_streams=True,
                   object_stream_mode=pikepdf.ObjectStreamMode.preserve)

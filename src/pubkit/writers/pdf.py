@@ -8,10 +8,11 @@ resources it could not load) are captured and returned as diagnostics naming the
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
+import os
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ BASE_URL = "file:///pubkit-book/"
 OUTPUT_INTENT = ('<style>@color-profile device-cmyk { src: url("icc/output.icc"); '
                  "components: cyan, magenta, yellow, black }</style>")
 POSITION = re.compile(r" at (\d+):(\d+)")
+LINK = re.compile(r'<link rel="stylesheet"(?: type="text/css")? href="([^"]+)" ?/?>')
 BROKEN_IMAGE = re.compile(r"^Failed to load image at '([^']+)': (.*)$", re.S)
 
 
@@ -72,10 +74,13 @@ def lay_out(layout: Layout) -> tuple[PdfResult, list[Diagnostic]]:
              for href, (content, media_type) in layout.files.items()}
     html, files = _prepare(layout.html, files, layout.options)
     fetcher = _BookFetcher(files)
-    problems = _stylesheet_warnings(files, layout.theme, fetcher) if layout.check_stylesheets else []
+    html, stylesheets, problems = _stylesheets(html, files, fetcher, layout.theme)
+    if not layout.check_stylesheets:
+        problems = []
     already = {p.message for p in problems}
     with _captured_warnings() as found:
-        laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(font_config=_font_config())
+        laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+            stylesheets=stylesheets, font_config=_font_config())
         problems += _cut_footnotes(laid_out, layout.notes_in)
         data = laid_out.write_pdf(
             pdf_variant=layout.options.variant,
@@ -95,10 +100,52 @@ def lay_out(layout: Layout) -> tuple[PdfResult, list[Diagnostic]]:
     return PdfResult(data, len(laid_out.pages)), problems
 
 
-@lru_cache(maxsize=1)
+def _stylesheets(html: str, files: dict, fetcher: URLFetcher, theme: str) -> tuple[str, list, list[Diagnostic]]:
+    """The document's linked stylesheets, parsed once per process and handed to WeasyPrint in the
+    same order (a book in pieces would parse them, and load the fonts they name, once per piece).
+    CSS that WeasyPrint ignores is reported with the file it is in, whichever layout parsed it."""
+    fonts = tuple(sorted((href, hashlib.sha256(data).digest()) for href, (data, media_type) in files.items()
+                         if media_type.startswith("font/")))
+    sheets, problems = [], []
+    for href in LINK.findall(html):
+        if href in files:
+            sheet, found = _parsed(href, files[href][0], fonts, theme, fetcher)
+            sheets.append(sheet)
+            problems += found
+    return LINK.sub(lambda m: "" if m[1] in files else m[0], html), sheets, problems
+
+
+_PARSED: dict = {}
+
+
+def _parsed(href: str, data: bytes, fonts: tuple, theme: str, fetcher: URLFetcher):
+    key = (os.getpid(), href, data, fonts, theme)  # a forked worker parses its own
+    if key not in _PARSED:
+        if len(_PARSED) >= 64:  # a long-lived process (pubkit serve) sees many books and versions
+            _PARSED.clear()
+        with _captured_warnings() as found:
+            sheet = CSS(string=data.decode("utf-8"), base_url=BASE_URL + href, url_fetcher=fetcher, font_config=_font_config())
+        problems = []
+        for message in found:
+            position = POSITION.search(message)
+            line, col = (int(position[1]), int(position[2])) if position else (None, None)
+            problems.append(warning("W001", message, Location(f"theme {theme}: {href}", line, col)))
+        _PARSED[key] = (sheet, problems)
+    return _PARSED[key]
+
+
+_FONT_CONFIGS: dict[int, FontConfiguration] = {}
+
+
 def _font_config() -> FontConfiguration:
-    """One font configuration per process: pieces of a book share the theme's @font-face fonts."""
-    return FontConfiguration()
+    """One font configuration per process: the pieces of a book share the theme's @font-face
+    fonts. Per process, not inherited: fontconfig's state does not survive a fork. An inherited
+    one stays referenced, never collected here: collecting it would remove the folder of font
+    files that the process it came from is still using."""
+    pid = os.getpid()
+    if pid not in _FONT_CONFIGS:
+        _FONT_CONFIGS[pid] = FontConfiguration()
+    return _FONT_CONFIGS[pid]
 
 
 def _amend(data: bytes, laid_out, options: PdfOptions) -> bytes:
@@ -148,22 +195,6 @@ def _cut_footnotes(laid_out, notes_in: dict[str, str]) -> list[Diagnostic]:
                         "X209", f"note {note_id.rsplit('--n', 1)[-1]} is too long to be a footnote: it needs "
                                 f"{note.margin_height() / 96:.1f} in, the page has {(bottom - top) / 96:.1f} in "
                                 "at most, and the rest would be cut off; shorten or split it, or set print.notes: endnotes", where))
-    return problems
-
-
-def _stylesheet_warnings(files: dict[str, tuple[bytes, str]], theme: str, fetcher: URLFetcher) -> list[Diagnostic]:
-    """WeasyPrint names the line and column of CSS it ignores, but not the file: parse each
-    stylesheet alone first, so each warning is reported with the file it came from."""
-    problems = []
-    for href, (data, media_type) in files.items():
-        if media_type != "text/css":
-            continue
-        with _captured_warnings() as found:
-            CSS(string=data.decode("utf-8"), base_url=BASE_URL + href, url_fetcher=fetcher)
-        for message in found:
-            position = POSITION.search(message)
-            line, col = (int(position[1]), int(position[2])) if position else (None, None)
-            problems.append(warning("W001", message, Location(f"theme {theme}: {href}", line, col)))
     return problems
 
 
