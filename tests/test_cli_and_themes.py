@@ -36,7 +36,7 @@ def test_json_diagnostics(project, capsys):
 
 def test_an_internal_error_is_reported_without_a_traceback(project, capsys, monkeypatch):
     project.write({"books/a.yaml": MINIMAL_MANIFEST, **TEXTS})
-    monkeypatch.setattr("pubkit.build.epub_bytes", lambda rendered: 1 / 0)
+    monkeypatch.setattr("pubkit.writers.epub.epub_bytes", lambda rendered: 1 / 0)
     run = project.pubkit("books/a.yaml", capsys=capsys)
     assert run.code == 70
     assert "pubkit: internal error: ZeroDivisionError" in run.err and "Traceback" not in run.err

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pubkit.markdown.convert import Library, convert_text
+from pubkit.markdown.convert import Library, convert_text, place_images
 from pubkit.texts import Text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
@@ -41,7 +41,7 @@ def convert(source: str, lang: str, root: Path) -> str:
     (root / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     text = Text(root / "text.md", "text.md", source + "\n", 1)
     library = Library(root, {root / "text.md": "s", root / "other.md": "o"})
-    converted = convert_text(text, "s", library, lang)
+    converted = place_images(convert_text(text, "s", library, lang), library)
     out = converted.html.strip()
     if converted.title:
         out = f"[title: {converted.title_html}]\n{out}"

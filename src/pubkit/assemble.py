@@ -15,11 +15,9 @@ import uuid
 from pathlib import Path
 from typing import Callable, Iterator
 
-from stdnum import isbn as stdisbn
-
 from . import xrefs
 from .diagnostics import Diagnostic, has_errors
-from .markdown.convert import Library, convert_text, slugify
+from .markdown.convert import Converted, Library, convert_text, place_images, slugify
 from .model import Book, Entry, Manifest, PartEntry, Section
 from .provenance import needs_sources_section
 from .roles import ROLES, Source
@@ -27,6 +25,7 @@ from .texts import Text
 from .words import Words
 
 ReadText = Callable[[Path], tuple[Text | None, list[Diagnostic]]]
+Convert = Callable[[Text, str, Library, str], Converted]  # text, section id, library, language
 
 # A namespace for identifiers of books without an EPUB ISBN (uuid5 of title and authors).
 PUBKIT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://pubkit.invalid/book")
@@ -45,8 +44,9 @@ class _Slot:
 
 
 def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime,
-                  words: Words) -> tuple[Book | None, list[Diagnostic]]:
-    """``words``: the generated words in the book's language (headings of generated sections)."""
+                  words: Words, convert: Convert = convert_text) -> tuple[Book | None, list[Diagnostic]]:
+    """``words``: the generated words in the book's language (headings of generated sections);
+    ``read_text`` and ``convert``: how texts are read and converted (the build's are cached)."""
     diagnostics: list[Diagnostic] = []
     slots = list(_slots(manifest))
     library = Library(manifest.root, {s.entry.text: s.id for s in slots if s.entry.text and not s.part_title},
@@ -59,7 +59,7 @@ def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime
     for slot in slots:
         if slot.entry.role == "chapter":
             chapter_number += 1
-        section, converted, problems = _section(slot, manifest, library, read_text, words)
+        section, converted, problems = _section(slot, manifest, library, read_text, words, convert)
         diagnostics.extend(problems)
         if section is None:
             continue
@@ -137,7 +137,7 @@ def _slots(manifest: Manifest) -> Iterator[_Slot]:
 # --- one section ---------------------------------------------------------------------------------
 
 
-def _section(slot: _Slot, manifest: Manifest, library: Library, read_text: ReadText, words: Words):
+def _section(slot: _Slot, manifest: Manifest, library: Library, read_text: ReadText, words: Words, convert: Convert):
     entry, role = slot.entry, ROLES[slot.entry.role]
     heading = words.role(entry.role)
     base = dict(id=slot.id, role=entry.role, matter=slot.matter, part=slot.part)
@@ -156,7 +156,7 @@ def _section(slot: _Slot, manifest: Manifest, library: Library, read_text: ReadT
     if entry.role == "epigraph" and "::: epigraph" not in text.body:
         # an epigraph is one container, so that its '— Author' line is styled as the attribution
         text = dataclasses.replace(text, body=f"::: epigraph\n{text.body.strip()}\n:::\n", body_line=text.body_line - 1)
-    converted = convert_text(text, slot.id, library, text.lang or lang)
+    converted = place_images(convert(text, slot.id, library, text.lang or lang), library)
 
     title = entry.title or text.title or converted.title
     if title is None:
@@ -225,6 +225,6 @@ def _identifier(manifest: Manifest) -> str:
     """The EPUB ISBN, else a UUID derived from title and authors: stable across rebuilds and edits."""
     meta = manifest.metadata
     if meta.isbn_epub:
-        return f"urn:isbn:{stdisbn.compact(meta.isbn_epub)}"
+        return f"urn:isbn:{re.sub(r'[^0-9X]', '', meta.isbn_epub.upper())}"  # checked and formatted by the manifest
     seed = "\n".join([meta.title, *meta.authors])
     return f"urn:uuid:{uuid.uuid5(PUBKIT_NAMESPACE, seed)}"

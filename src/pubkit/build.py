@@ -14,6 +14,8 @@ reads (fingerprint.py) is new.
    leaves the EPUB alone.
 3. A layout ("layout"): a piece of the print edition, its skeleton, a whole screen PDF. After a
    chapter is edited, only that chapter is laid out again.
+4. A text's conversion ("convert"): its bytes and its place in the book, while the images it
+   shows are still there.
 
 Books and their formats are coordinated by threads; layouts run in a pool of processes (-j).
 Diagnostics come back as data and are reported in a fixed order, so -j 1 and -j 8 say the same.
@@ -23,28 +25,32 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assemble import assemble_book
+from typing import TYPE_CHECKING
+
 from .cache import Cache
-from .checks.epubcheck import run_epubcheck
 from .config.manifest import load_manifest
-from .covers import draw_ebook_cover, ebook_cover_request
 from .diagnostics import Diagnostic, Diagnostics, Location, Severity, error, has_errors, relative_path
 from .fingerprint import Fingerprints, environment
-from .fonts import missing_glyphs
+from .formats import EPUB, PRINT_PDF, SCREEN_PDF, Format
 from .model import Book, Manifest
 from .progress import Progress
-from .render import EPUB, PRINT_PDF, SCREEN_PDF, Format, render_book
-from .texts import Text, read_text
 from .theming import Theme, load_theme, theme_search_path
 from .workers import Workers
-from .writers.epub import epub_bytes
 from .writers.files import write_atomically
+
+if TYPE_CHECKING:
+    from .markdown.convert import Converted, Library
+    from .texts import Text
+
+# Converting, rendering and writing are imported where a book needs them: an unchanged book
+# imports none of them, and its rebuild is over before they would have loaded.
 
 FORMATS: dict[str, Format] = {"epub": EPUB, "screen-pdf": SCREEN_PDF, "print-pdf": PRINT_PDF}
 OUTPUT_NAMES = {"epub": "{slug}.epub", "screen-pdf": "{slug}-screen.pdf", "print-pdf": "{slug}-print.pdf"}
@@ -116,6 +122,7 @@ class _Session:
     prints: Fingerprints
     progress: Progress
     workers: Workers | None = None
+    places: dict = field(default_factory=dict)  # id of a book's text -> section map: its digest
 
     def build_book(self, manifest_path: Path) -> BookResult:
         if not manifest_path.is_file():
@@ -132,7 +139,7 @@ class _Session:
         # 2. Find the theme, with the book's own overrides (<slug>.theme/ beside the manifest),
         #    and the words it generates in the book's language.
         theme, problems = load_theme(manifest.theme, theme_search_path(manifest.root), Location(relative_path(manifest_path)),
-                                     overrides=manifest.root / f"{manifest.slug}.theme")
+                                     overrides=manifest.root / f"{manifest.slug}.theme", compiled=self.cache.folder / "templates")
         result.diagnostics += problems
         if theme is None:
             return result
@@ -154,11 +161,18 @@ class _Session:
         #    the texts are converted, unless the cache has it already.
         cover = drawing = None
         if manifest.cover is None and any(o == "epub" or o.startswith(POD) for o in outputs) and not self.options.check_only:
+            from .covers import draw_ebook_cover, ebook_cover_request
+
             cover = ebook_cover_request(manifest.metadata, manifest.cover_art, theme, words, self.cache.folder / "cover")
             drawing = self.workers.apart(draw_ebook_cover, cover) if not cover.target.is_file() else None
 
         # 5. Assemble the whole book: texts, ids, notes, TOC, links; then what it asks of the fonts.
-        book, problems = assemble_book(manifest, self._read_text, _modified(manifest.metadata.date), words)
+        from .assemble import assemble_book
+        from .fonts import missing_glyphs
+        from .texts import read_text
+
+        book, problems = assemble_book(manifest, read_text, _modified(manifest.metadata.date), words,
+                                       functools.partial(self._convert, manifest.root))
         result.diagnostics += problems
         if drawing:
             result.diagnostics += drawing.result()
@@ -233,8 +247,27 @@ class _Session:
 
     # --- 5. texts ----------------------------------------------------------------------------------
 
-    def _read_text(self, path: Path) -> tuple[Text | None, list[Diagnostic]]:
-        return read_text(path)
+    def _convert(self, root: Path, text: Text, section_id: str, library: Library, lang: str) -> Converted:
+        """A text's conversion, from the cache while the text, its place in the book and the images
+        it shows are unchanged. Paths are kept relative to the book's folder."""
+        place = lambda path: path.resolve().relative_to(root).as_posix()  # noqa: E731
+        if id(library.text_ids) not in self.places:  # the book's texts and their sections: once per book
+            self.places[id(library.text_ids)] = self.prints.of(sorted((path.relative_to(root).as_posix(), name)
+                                                                      for path, name in library.text_ids.items()))
+        key = self.prints.of("convert", environment(), text, place(text.path), section_id, lang, library.backlink_title,
+                             self.places[id(library.text_ids)])
+        found = self.cache.get("convert", key)
+        if found is not None:
+            converted, images = found
+            if all((root / image).is_file() for image in images):
+                return dataclasses.replace(converted, images=tuple((root / image).resolve() for image in images))
+        from .markdown.convert import convert_text
+
+        converted = convert_text(text, section_id, library, lang)
+        if not has_errors(converted.diagnostics):
+            self.cache.put("convert", key, (dataclasses.replace(converted, images=()),
+                                            [place(image) for image in converted.images]))
+        return converted
 
     def _failed(self, diagnostics: list[Diagnostic]) -> bool:
         return any(d.severity is Severity.ERROR or (self.options.strict and d.severity is Severity.WARNING)
@@ -261,10 +294,13 @@ class _Session:
     def _made(self, output: str, book: Book, theme: Theme, manifest_path: Path):
         lay_out_all = self._lay_out_all
         if output == "epub":
+            from .render import render_book
+            from .writers import epub as epub_writer
+
             rendered, problems = render_book(book, theme, EPUB)
             if rendered is None:
                 return None, problems
-            data = epub_bytes(rendered)
+            data = epub_writer.epub_bytes(rendered)
             if self.options.epubcheck:
                 problems += self._epubcheck(data, self.options.out_dir / book.slug / OUTPUT_NAMES["epub"].format(slug=book.slug))
             return {OUTPUT_NAMES["epub"].format(slug=book.slug): data}, problems
@@ -294,6 +330,8 @@ class _Session:
 
     def _epubcheck(self, data: bytes, shown_as: Path) -> list[Diagnostic]:
         """EPUBCheck's verdict on these bytes (kept: the same EPUB gets the same verdict)."""
+        from .checks.epubcheck import run_epubcheck
+
         key = self.prints.of("epubcheck", environment(), data, relative_path(shown_as))
         found = self.cache.get("epubcheck", key)
         if found is None:

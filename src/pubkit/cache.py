@@ -74,7 +74,7 @@ class Cache:
                 continue
             if not path.is_file():
                 continue
-            if path.name.endswith(".part") and now - status.st_mtime > STALE_TEMPORARY:
+            if path.name.endswith((".part", ".tmp")) and now - status.st_mtime > STALE_TEMPORARY:
                 removed += _remove(path, status.st_size)
                 continue
             entries.append((status.st_mtime, status.st_size, path))

@@ -75,10 +75,11 @@ def theme_search_path(project: Path) -> list[Path]:
     return seen
 
 
-def load_theme(name: str, search_path: list[Path], where: Location,
-               overrides: Path | None = None) -> tuple[Theme | None, list[Diagnostic]]:
+def load_theme(name: str, search_path: list[Path], where: Location, overrides: Path | None = None,
+               compiled: Path | None = None) -> tuple[Theme | None, list[Diagnostic]]:
     """The theme ``name`` and those it extends; ``overrides``, a book's own folder (templates/, css/,
-    an optional theme.yaml for options), comes first when it exists."""
+    an optional theme.yaml for options), comes first when it exists. ``compiled``: a folder where
+    compiled templates are kept (Jinja's bytecode cache, keyed by each template's source)."""
     chain: list[tuple[Path, dict]] = []
     if overrides is not None and overrides.is_dir():
         try:
@@ -139,6 +140,7 @@ def load_theme(name: str, search_path: list[Path], where: Location,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(compiled) if compiled else None,
     )
     environment.filters.update(names=join_names, roman=roman, credit=credit, css_string=css_string, fill=fill,
                                breakable=breakable)
@@ -148,6 +150,11 @@ def load_theme(name: str, search_path: list[Path], where: Location,
     return Theme(name, folders, options, tuple(fonts), stylesheets, environment,
                  Margins(**{k: float(v) for k, v in margins.items()}), bool(paper.get("bleed")),
                  bool(paper.get("in_pieces"))), []
+
+
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache:
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _find(name: str, folders: list[Path]) -> Path | None:

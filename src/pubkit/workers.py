@@ -16,14 +16,14 @@ import importlib
 import multiprocessing
 import os
 import signal
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, Iterable
 
 
 class Workers:
     def __init__(self, jobs: int):
         self.jobs = max(1, jobs)
-        self._processes: ProcessPoolExecutor | None = None
+        self._processes = None  # a ProcessPoolExecutor, made on first use
         self._books: ThreadPoolExecutor | None = None
         self._formats: ThreadPoolExecutor | None = None
 
@@ -43,10 +43,12 @@ class Workers:
             if pool is not None:
                 pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
 
-    def _pool(self) -> ProcessPoolExecutor:
+    def _pool(self):
         """The processes, made on first use (with one job there is no other thread to fear);
         Ctrl-C is left to this process."""
         if self._processes is None:
+            from concurrent.futures import ProcessPoolExecutor
+
             self._processes = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
                                                   initializer=_ignore_interrupts)
         return self._processes
@@ -55,16 +57,11 @@ class Workers:
         """In a worker process: ``work`` and its arguments are pickled."""
         return self._pool().submit(_lean, work, *args)
 
-    def apart(self, work: Callable, *args) -> "Apart":
-        """In a fresh process of its own that ends with the work, so that the layout workers start
-        light (a cover's layout and raster would otherwise stay in one). Spawned, not forked: safe
-        beside running threads, and starting returns at once while it imports what it needs."""
-        context = multiprocessing.get_context("spawn")
-        receiving, sending = context.Pipe(duplex=False)
-        process = context.Process(target=_apart, args=(sending, work, args), daemon=True)
-        process.start()
-        sending.close()
-        return Apart(process, receiving)
+    def apart(self, work: Callable, *args) -> Future:
+        """In a process of its own that ends with the work, so that the layout workers stay light
+        (a cover's layout and raster would otherwise stay in one): a worker forks it (a worker has
+        one thread, so forking there is safe, and it has WeasyPrint imported already)."""
+        return self.run(_in_a_child, work, args)
 
     def warm(self, module: str) -> None:
         """Have each worker import ``module`` now (without waiting), rather than on its first job."""
@@ -84,28 +81,25 @@ class Workers:
         return self._formats.submit(work, *args) if self._formats else _done(work, *args)
 
 
-class Apart:
-    """The result of work done in a process of its own; ``result()`` waits for it."""
-
-    def __init__(self, process, connection):
-        self._process = process
-        self._connection = connection
-
-    def result(self):
-        try:
-            done, value = self._connection.recv()
-        except EOFError:
-            done, value = False, RuntimeError(f"the worker process ended with exit code {self._process.exitcode}")
-        finally:
-            self._connection.close()
-            self._process.join()
-        if not done:
-            raise value
-        return value
+def _in_a_child(work: Callable, args: tuple):
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_report, args=(sending, work, args))
+    child.start()
+    sending.close()
+    try:
+        done, value = receiving.recv()
+    except EOFError:
+        done, value = False, RuntimeError("the process doing the work ended without a result")
+    finally:
+        receiving.close()
+        child.join()
+    if not done:
+        raise value
+    return value
 
 
-def _apart(connection, work: Callable, args: tuple) -> None:
-    _ignore_interrupts()
+def _report(connection, work: Callable, args: tuple) -> None:
     try:
         connection.send((True, work(*args)))
     except BaseException as exc:

@@ -14,7 +14,6 @@ import difflib
 from pathlib import Path
 
 import langcodes
-from stdnum import ean, isbn as stdisbn
 
 from ..diagnostics import Diagnostic, Location, error, relative_path
 from ..model import Accessibility, CoverArt, Creator, Manifest, Metadata, PrintSettings
@@ -212,6 +211,8 @@ def _isbn(check: Checker, isbns: dict, key: str) -> str | None:
     raw = isbns.get(key)
     if raw is None:
         return None
+    from stdnum import ean, isbn as stdisbn  # python-stdnum imports ssl: only for books with ISBNs
+
     path = ("isbn", key)
     if isinstance(raw, int):
         raw = str(raw)

@@ -14,6 +14,8 @@ import yaml
 from ..diagnostics import Diagnostic, Location, error
 
 Path_ = tuple  # a key path: strings for mapping keys, ints for sequence indexes
+# libyaml's parser where PyYAML has it (ten times faster; the same nodes and marks)
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,12 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> tuple[object, Posit
     """Parse ``text``; return (data, positions, diagnostics). Data is None on a syntax error."""
     positions = Positions(file, line_offset=line_offset)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=FAST_LOADER)
+    except yaml.YAMLError:
+        node = None  # libyaml words its errors differently: let the Python parser say it, as always
+    try:
+        if node is None:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(file, mark.line + 1 + line_offset, mark.column + 1) if mark else Location(file)

@@ -3,10 +3,16 @@
 Ids are made book-wide here so that sections can be split into documents (EPUB) or joined into
 one (PDF) without renaming: every anchor a text defines becomes ``<section id>--<local id>``, its
 notes ``<section id>--n<number>`` and their references ``<section id>--r<number>``.
+
+A text's conversion depends on the text and its place in the book only, never on the other texts,
+so that it can be kept in a cache: an image is written with a placeholder address naming its file
+(``pubkit-image:...``), which ``place_images`` turns into the book's own address for it once
+every text is converted (two texts may each show a ``map.png``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -49,6 +55,10 @@ class Converted:
     title_html: str | None
     links: tuple[Link, ...]
     diagnostics: tuple[Diagnostic, ...]
+    images: tuple[Path, ...] = ()  # the image files the text shows, in order (see place_images)
+
+
+IMAGE_PLACEHOLDER = "pubkit-image:"
 
 
 @dataclass
@@ -70,6 +80,21 @@ class Library:
             self.assets[source] = Asset(source, href, IMAGE_TYPES[source.suffix.lower()])
         return self.assets[source]
 
+    def placeholder(self, source: Path) -> str:
+        return IMAGE_PLACEHOLDER + source.relative_to(self.root).as_posix()
+
+
+def place_images(converted: Converted, library: Library) -> Converted:
+    """The text's images added to the book (in reading order), their placeholders replaced by the
+    addresses they have in it."""
+    html, notes = converted.html, converted.notes
+    for source in converted.images:
+        placeholder = f'src="{escapeHtml(library.placeholder(source))}"'
+        address = f'src="{escapeHtml(library.add_image(source).href)}"'
+        html = html.replace(placeholder, address)
+        notes = tuple(dataclasses.replace(n, html=n.html.replace(placeholder, address)) for n in notes)
+    return dataclasses.replace(converted, html=html, notes=notes)
+
 
 def convert_text(text: Text, section_id: str, library: Library, lang: str) -> Converted:
     md = parser_for(lang)
@@ -89,7 +114,7 @@ def convert_text(text: Text, section_id: str, library: Library, lang: str) -> Co
 
     html = md.renderer.render(body, md.options, env)
     notes = tuple(_notes(note_tokens, md, env, section_id, library.backlink_title))
-    return Converted(html, notes, title, title_html, tuple(job.links), tuple(job.diagnostics))
+    return Converted(html, notes, title, title_html, tuple(job.links), tuple(job.diagnostics), tuple(job.images))
 
 
 def slugify(words: str) -> str:
@@ -157,6 +182,7 @@ class _Job:
         self.local_ids: set[str] = set()
         self.lines = text.body.splitlines()
         self.findings = rawhtml.Findings()
+        self.images: list[Path] = []
 
     def at(self, token: Token | None, needle: str = "", skip: int = 0, occurrence: int = 1) -> Location:
         """The token's first line, or the line and column of the ``occurrence``-th ``needle`` (plus
@@ -258,7 +284,8 @@ class _Job:
             self.diagnostics.append(error(
                 "X204", f"image '{src}' has type '{file.suffix}'; expected one of {', '.join(IMAGE_TYPES)}", where))
         else:
-            token.attrSet("src", self.library.add_image(file).href)
+            token.attrSet("src", self.library.placeholder(file))
+            self.images.append(file)
 
     def passage_lang(self, token: Token) -> None:
         """'::: lang ru' marks a passage in another language."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..checks.preflight import preflight_cover
 from ..diagnostics import Diagnostic, Location, Severity, has_errors, relative_path
 from ..model import Book
-from ..render import PRINT_PDF
+from ..formats import PRINT_PDF
 from ..theming import Theme
 from .cover import CoverLayout, make_cover
 from .edition import Edition, LayOutAll, make_pdf, one_after_another

@@ -55,6 +55,7 @@ def epub_bytes(rendered: Rendered) -> bytes:
         "epub2_guide": False,
         "mtime": book.modified.replace(tzinfo=None),  # ebooklib prints it with a literal Z: give it UTC
         "raise_exceptions": True,
+        "compresslevel": 0,  # _repack compresses every entry once, for good
         "play_order": {"enabled": True, "start_from": 1},
     })
     return _repack(raw.getvalue(), book.metadata.language)
