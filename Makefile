@@ -22,7 +22,7 @@ test: $(BIN)/pubkit
 bench: $(BIN)/pubkit
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/epub_bench.py
-	$(BIN)/python bench/pdf_bench.py
+	$(BIN)/python bench/build_bench.py
 
 clean:
 	rm -rf build

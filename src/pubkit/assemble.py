@@ -177,6 +177,7 @@ def _section(slot: _Slot, manifest: Manifest, library: Library, read_text: ReadT
         lang=text.lang if text.lang and text.lang != lang else None,
         notes=converted.notes,
         file=text.file,
+        characters=converted.characters,
         **base,
     )
     return section, converted, list(converted.diagnostics)

@@ -90,10 +90,10 @@ class BookResult:
 def build(manifests: list[Path], options: BuildOptions, progress: Progress | None = None) -> tuple[list[Artifact], Diagnostics]:
     cache = Cache(options.cache_folder)
     session = _Session(options, cache, Fingerprints(), progress or Progress())
-    with Workers(options.jobs) as workers:
+    # Threads only help a build that waits for layouts: without PDFs, books are made in turn.
+    layouts = not options.check_only and bool(options.pods or set(options.formats) - {"epub"})
+    with Workers(options.jobs, threads=layouts) as workers:
         session.workers = workers
-        if not options.check_only and (options.pods or set(options.formats) - {"epub"}):
-            workers.warm("pubkit.writers.pdf")  # WeasyPrint's import, while the texts are read
         futures = [workers.book(session.build_book, path) for path in manifests]
         results = [future.result() for future in futures]
     cache.prune()
@@ -122,7 +122,7 @@ class _Session:
     prints: Fingerprints
     progress: Progress
     workers: Workers | None = None
-    places: dict = field(default_factory=dict)  # id of a book's text -> section map: its digest
+    places: dict = field(default_factory=dict)  # id of a book's text -> section map: (the map, its digest)
 
     def build_book(self, manifest_path: Path) -> BookResult:
         if not manifest_path.is_file():
@@ -156,6 +156,9 @@ class _Session:
             reused = self._reuse(slug, inputs, outputs)
             if reused is not None:
                 return reused
+
+        if any(o != "epub" for o in outputs) and not self.options.check_only:
+            self.workers.warm("pubkit.writers.pdf")  # WeasyPrint's import, while the texts are converted
 
         # 4. Without a cover image, the theme designs the e-book cover: drawn in a worker while
         #    the texts are converted, unless the cache has it already.
@@ -231,17 +234,22 @@ class _Session:
         records = [self.cache.get("book", self._key(inputs, name)) for name in outputs]
         if not records or any(r is None or any(self.prints.file(p) != d for p, d in r.dependencies.items()) for r in records):
             return None
-        contents = {}
+        missing = {}  # outputs whose file is not already what the record says: taken from the cache
         for record in records:
             for name, digest in record.files.items():
-                data = self._restore(digest)
-                if data is None:
-                    return None
-                contents[name] = data
+                target = self.options.out_dir / slug / name
+                if Fingerprints().file(target) != digest:
+                    missing[name] = self._restore(digest)
+                    if missing[name] is None:
+                        return None
         result = BookResult(diagnostics=list(records[0].shared))
         for name, record in zip(outputs, records):
             result.diagnostics += record.own
-            result.artifacts += self._write(slug, {file: contents[file] for file in record.files}, cached=True)
+            for file, digest in record.files.items():
+                target = self.options.out_dir / slug / file
+                if file in missing:
+                    write_atomically(target, missing[file])
+                result.artifacts.append(Artifact(slug, target, target.stat().st_size, cached=True))
             self.progress.state(slug, name, "cached")
         return result
 
@@ -252,10 +260,10 @@ class _Session:
         it shows are unchanged. Paths are kept relative to the book's folder."""
         place = lambda path: path.resolve().relative_to(root).as_posix()  # noqa: E731
         if id(library.text_ids) not in self.places:  # the book's texts and their sections: once per book
-            self.places[id(library.text_ids)] = self.prints.of(sorted((path.relative_to(root).as_posix(), name)
-                                                                      for path, name in library.text_ids.items()))
+            self.places[id(library.text_ids)] = (library.text_ids, self.prints.of(sorted(  # kept: its id stays its own
+                (path.relative_to(root).as_posix(), name) for path, name in library.text_ids.items())))
         key = self.prints.of("convert", environment(), text, place(text.path), section_id, lang, library.backlink_title,
-                             self.places[id(library.text_ids)])
+                             self.places[id(library.text_ids)][1])
         found = self.cache.get("convert", key)
         if found is not None:
             converted, images = found
@@ -297,7 +305,7 @@ class _Session:
             from .render import render_book
             from .writers import epub as epub_writer
 
-            rendered, problems = render_book(book, theme, EPUB)
+            rendered, problems = render_book(book, theme, EPUB, subset=self._subset)
             if rendered is None:
                 return None, problems
             data = epub_writer.epub_bytes(rendered)
@@ -313,6 +321,17 @@ class _Session:
 
         edition, problems = make_pdf(book, theme, FORMATS[output], manifest_path, lay_out_all)
         return ({OUTPUT_NAMES[output].format(slug=book.slug): edition.data} if edition else None), problems
+
+    def _subset(self, font: Path, chars: frozenset[str]) -> bytes:
+        """A font's subset for these characters, kept: an edit seldom brings a new character."""
+        from .fonts import subset_font
+
+        key = self.prints.of("subset", environment(), font, sorted(chars))
+        data = self.cache.get("subset", key)
+        if data is None:
+            data = subset_font(font, chars)
+            self.cache.put("subset", key, data)
+        return data
 
     def _lay_out_all(self, layouts):
         """Layouts through the cache; those it lacks, in the worker processes."""

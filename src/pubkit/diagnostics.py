@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
+from functools import lru_cache
 from dataclasses import asdict, dataclass
 from enum import Enum
 from pathlib import Path
@@ -96,11 +98,16 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 
 def relative_path(path: Path, base: Path | None = None) -> str:
     """Show paths relative to the working directory when possible: that is what editors typed."""
-    base = base or Path.cwd()
+    base = _resolved(str(base) if base else os.getcwd())
     try:
-        return str(path.resolve().relative_to(base.resolve()))
+        return str(path.resolve().relative_to(base))
     except ValueError:
         return str(path)
+
+
+@lru_cache(maxsize=8)
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

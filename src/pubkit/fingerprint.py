@@ -29,6 +29,7 @@ class Fingerprints:
 
     def __init__(self) -> None:
         self._files: dict[Path, str] = {}
+        self._folders: dict[Path, str] = {}
 
     def file(self, path: Path) -> str:
         if path not in self._files:
@@ -40,6 +41,8 @@ class Fingerprints:
 
     def folder(self, path: Path) -> str:
         """Every file under ``path``, by relative name and content (hidden files left out)."""
+        if path in self._folders:
+            return self._folders[path]
         digest = hashlib.sha256()
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
@@ -49,7 +52,8 @@ class Fingerprints:
                 digest.update(relative.as_posix().encode() + b"\0" + self.file(file).encode() + b"\0")
         else:
             digest.update(MISSING.encode())
-        return digest.hexdigest()
+        self._folders[path] = digest.hexdigest()
+        return self._folders[path]
 
     def of(self, *values: object) -> str:
         """The digest of ``values`` (see the module's docstring for how each kind is encoded)."""

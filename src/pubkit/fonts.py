@@ -8,13 +8,11 @@ characters give the same bytes. It is also about a hundred times faster than fon
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import uharfbuzz as hb
 
 from .diagnostics import Diagnostic, Location, warning
 
@@ -36,24 +34,37 @@ def characters(documents: list[str]) -> frozenset[str]:
     return frozenset(c for c in seen if c.isprintable() or c == "\u00a0")
 
 
-@lru_cache(maxsize=64)
+# Subsets and character sets are kept per process by the font's content, never its path: a
+# long-lived process (the tests, pubkit serve) must see a font file that was replaced.
+_SUBSETS: dict[tuple[bytes, frozenset[str]], bytes] = {}
+_UNICODES: dict[bytes, frozenset[int]] = {}
+
+
 def subset_font(path: Path, chars: frozenset[str]) -> bytes:
-    face = hb.Face(hb.Blob.from_file_path(str(path)))
-    request = hb.SubsetInput()
-    for char in chars:
-        request.unicode_set.add(ord(char))
-    request.sets(hb.SubsetInputSets.LAYOUT_FEATURE_TAG).invert()  # keep every feature
-    return hb.subset(face, request).blob.data
+    data = path.read_bytes()
+    key = (hashlib.sha256(data).digest(), chars)
+    if key not in _SUBSETS:
+        if len(_SUBSETS) >= 64:
+            _SUBSETS.clear()
+        import uharfbuzz as hb
+
+        request = hb.SubsetInput()
+        for char in chars:
+            request.unicode_set.add(ord(char))
+        request.sets(hb.SubsetInputSets.LAYOUT_FEATURE_TAG).invert()  # keep every feature
+        _SUBSETS[key] = hb.subset(hb.Face(hb.Blob(data)), request).blob.data
+    return _SUBSETS[key]
 
 
-def missing_characters(path: Path, chars: frozenset[str]) -> set[str]:
-    covered = _unicodes(path)
-    return {c for c in chars if ord(c) not in covered and not c.isspace()}
+def covered(path: Path) -> frozenset[int]:
+    """The code points a font file has glyphs for."""
+    data = path.read_bytes()
+    key = hashlib.sha256(data).digest()
+    if key not in _UNICODES:
+        import uharfbuzz as hb
 
-
-@lru_cache(maxsize=16)
-def _unicodes(path: Path) -> frozenset[int]:
-    return frozenset(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
+        _UNICODES[key] = frozenset(hb.Face(hb.Blob(data)).unicodes)
+    return _UNICODES[key]
 
 
 def missing_glyphs(book: "Book", theme: "Theme") -> list[Diagnostic]:
@@ -61,10 +72,10 @@ def missing_glyphs(book: "Book", theme: "Theme") -> list[Diagnostic]:
     if not theme.fonts:
         return []  # a theme without fonts leaves the choice to readers on purpose
     regular = next((f for f in theme.fonts if f.weight == 400 and f.style == "normal"), theme.fonts[0])
+    font = covered(regular.path)
     problems = []
     for section in book.sections:
-        chars = characters([section.html, *(n.html for n in section.notes)])
-        for char in sorted(missing_characters(regular.path, chars)):
+        for char in sorted(c for c in section.characters if ord(c) not in font and not c.isspace()):
             problems.append(warning(
                 "F001", f"character '{char}' (U+{ord(char):04X}) is not in the theme's font '{regular.family}'; "
                         "readers will see a fallback font", Location(section.file or section.id)))

@@ -157,6 +157,7 @@ class Section:
     part: str | None = None  # id of the part a chapter belongs to
     number: int | None = None  # chapter number in reading order
     file: str | None = None  # the source text, for messages
+    characters: frozenset[str] = frozenset()  # every character its text and notes show
 
     @property
     def info(self) -> Role:

@@ -83,10 +83,11 @@ SECTION_OPENING = re.compile(r"\s*(<section\b[^>]*>)")
 FIRST_HEADING = re.compile(r"<h1\b([^>]*)>(.*?)</h1>", re.S)
 
 
-def render_book(book: Book, theme: Theme, fmt: Format, geometry=None,
-                in_pieces: bool = False) -> tuple[Rendered | None, list[Diagnostic]]:
+def render_book(book: Book, theme: Theme, fmt: Format, geometry=None, in_pieces: bool = False,
+                subset=fontlib.subset_font) -> tuple[Rendered | None, list[Diagnostic]]:
     """``geometry`` (paged formats) is handed to the theme's stylesheet templates; ``in_pieces``
-    (paged formats) renders a document per body and back section, and the skeleton."""
+    (paged formats) renders a document per body and back section, and the skeleton; ``subset``
+    makes a font's subset for the characters shown (the build's keeps them)."""
     problems: list[Diagnostic] = []
     notes_mode = book.epub_notes if fmt.notes == "epub" else book.print.notes
     book = place_notes(book, notes_mode, on_paper=not fmt.split)
@@ -123,7 +124,7 @@ def render_book(book: Book, theme: Theme, fmt: Format, geometry=None,
         chars = fontlib.characters([d.xhtml for d in documents]) if fmt.subset_fonts else None
         for font in theme.fonts:
             if chars:
-                resources.append(Resource(f"fonts/{font.path.name}", font.media_type, fontlib.subset_font(font.path, chars)))
+                resources.append(Resource(f"fonts/{font.path.name}", font.media_type, subset(font.path, chars)))
             else:
                 resources.append(Resource(f"fonts/{font.path.name}", font.media_type, b"", source=font.path))
     toc = tuple(_nav_points(book.toc, {d.id: d.href for d in documents})) if fmt.split else ()

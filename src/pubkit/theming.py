@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from .diagnostics import Diagnostic, Location, did_you_mean, error, relative_path
 from .paged.geometry import Margins
+from .config.yamlpos import FAST_LOADER
 from .words import Words, load_words
 
 BUNDLED_THEMES = Path(__file__).parent / "themes"  # in an installed wheel
@@ -83,7 +84,7 @@ def load_theme(name: str, search_path: list[Path], where: Location, overrides: P
     chain: list[tuple[Path, dict]] = []
     if overrides is not None and overrides.is_dir():
         try:
-            own = yaml.safe_load((overrides / "theme.yaml").read_text(encoding="utf-8")) if (overrides / "theme.yaml").is_file() else {}
+            own = yaml.load(Loader=FAST_LOADER, stream=(overrides / "theme.yaml").read_text(encoding="utf-8")) if (overrides / "theme.yaml").is_file() else {}
         except yaml.YAMLError as exc:
             return None, [error("H003", f"invalid theme.yaml: {exc}", Location(relative_path(overrides / "theme.yaml")))]
         chain.append((overrides, {k: v for k, v in (own or {}).items() if k != "extends"}))
@@ -97,7 +98,7 @@ def load_theme(name: str, search_path: list[Path], where: Location, overrides: P
         if any(folder == f for f, _ in chain):
             return None, [error("H002", f"theme '{current}' extends itself through {', '.join(f.name for f, _ in chain)}", where)]
         try:
-            data = yaml.safe_load((folder / "theme.yaml").read_text(encoding="utf-8")) or {}
+            data = yaml.load(Loader=FAST_LOADER, stream=(folder / "theme.yaml").read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             return None, [error("H003", f"invalid theme.yaml: {exc}", Location(relative_path(folder / "theme.yaml")))]
         chain.append((folder, data))

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from .config.yamlpos import FAST_LOADER
 from .diagnostics import Diagnostic, Location, did_you_mean, error, relative_path
 
 FALLBACK = "en"
@@ -88,7 +89,7 @@ def load_words(folders: tuple[Path, ...], language: str) -> tuple[Words | None, 
 
 def _read(path: Path) -> tuple[dict, list[Diagnostic]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER) or {}
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
         return {}, [error("H011", f"cannot read the words in {path.name}: {exc}", Location(relative_path(path)))]
     if not isinstance(data, dict):

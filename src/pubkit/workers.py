@@ -13,7 +13,6 @@ from __future__ import annotations
 import ctypes
 import gc
 import importlib
-import multiprocessing
 import os
 import signal
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,14 +20,17 @@ from typing import Callable, Iterable
 
 
 class Workers:
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, threads: bool = True):
+        """``threads``: coordinate books and formats in threads (worth it while they wait for
+        layouts); without, everything but the layouts runs here, in turn."""
         self.jobs = max(1, jobs)
+        self.threads = threads and self.jobs > 1
         self._processes = None  # a ProcessPoolExecutor, made on first use
         self._books: ThreadPoolExecutor | None = None
         self._formats: ThreadPoolExecutor | None = None
 
     def __enter__(self) -> "Workers":
-        if self.jobs > 1:
+        if self.threads:
             # Fork every worker now, while this process has a single thread (forking beside
             # running threads can copy a lock that is held).
             for future in [self._pool().submit(_ready) for _ in range(self.jobs)]:
@@ -47,6 +49,7 @@ class Workers:
         """The processes, made on first use (with one job there is no other thread to fear);
         Ctrl-C is left to this process."""
         if self._processes is None:
+            import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             self._processes = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
@@ -82,6 +85,8 @@ class Workers:
 
 
 def _in_a_child(work: Callable, args: tuple):
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_report, args=(sending, work, args))

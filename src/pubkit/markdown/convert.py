@@ -24,6 +24,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from ..diagnostics import Diagnostic, Location, did_you_mean, error, warning
+from ..fonts import characters
 from ..model import Asset, Note
 from ..texts import Text
 from . import rawhtml
@@ -56,6 +57,7 @@ class Converted:
     links: tuple[Link, ...]
     diagnostics: tuple[Diagnostic, ...]
     images: tuple[Path, ...] = ()  # the image files the text shows, in order (see place_images)
+    characters: frozenset[str] = frozenset()  # every character the text and its notes show
 
 
 IMAGE_PLACEHOLDER = "pubkit-image:"
@@ -114,7 +116,8 @@ def convert_text(text: Text, section_id: str, library: Library, lang: str) -> Co
 
     html = md.renderer.render(body, md.options, env)
     notes = tuple(_notes(note_tokens, md, env, section_id, library.backlink_title))
-    return Converted(html, notes, title, title_html, tuple(job.links), tuple(job.diagnostics), tuple(job.images))
+    shown = characters([html, *(note.html for note in notes)])  # found once, kept with the conversion
+    return Converted(html, notes, title, title_html, tuple(job.links), tuple(job.diagnostics), tuple(job.images), shown)
 
 
 def slugify(words: str) -> str:
