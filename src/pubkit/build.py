@@ -28,7 +28,6 @@ import datetime as dt
 import functools
 import hashlib
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -1,4 +1,5 @@
-"""Rendered (one HTML document for the whole book) -> PDF bytes. The only WeasyPrint import.
+"""A Layout (a whole book, a piece of the print edition, or its skeleton) -> PDF bytes. The only
+WeasyPrint import; layouts run in worker processes, each parsing the theme's stylesheets once.
 
 Hermetic: WeasyPrint fetches through ``_BookFetcher``, which serves the rendered book's own files
 (stylesheets, fonts, images, the output profile) from memory and refuses everything else, so no
@@ -23,7 +24,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..diagnostics import Diagnostic, Location, error, relative_path, warning
+from ..diagnostics import Diagnostic, Location, error, warning
 from .labels import label_pages
 from .layout import Layout, PdfOptions, PdfResult, layout_of
 from ..render import Rendered
