@@ -15,6 +15,14 @@ CASES = {
         "title: A Book\ncreators: [{name: Ann}\nlanguage: en\n",
         "books/book.yaml:3:1: error[Y001]: invalid YAML: expected ',' or ']', but got '<scalar>' (while parsing a flow sequence that starts at 2:11)",
     ),
+    "a control character": (
+        "title: A\x00B\ncreators: [Ann]\nlanguage: en\ndate: 2024-01-01\nbody: [texts/one.md]\n",
+        "books/book.yaml:1:9: error[Y001]: invalid YAML: the control character U+0000 is not allowed; remove it",
+    ),
+    "a YAML tag": (
+        "title: !x A\ncreators: [Ann]\nlanguage: en\ndate: 2024-01-01\nbody: [texts/one.md]\n",
+        "books/book.yaml:1:8: error[Y003]: YAML tag '!x' is not one pubkit reads; write the value without it",
+    ),
     "duplicate key": (
         "title: A\ntitle: B\ncreators: [Ann]\nlanguage: en\ndate: 2024-01-01\nbody: [texts/one.md]\n",
         "books/book.yaml:2:1: error[Y002]: duplicate key 'title': a key may appear once in a mapping",

@@ -72,6 +72,11 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> tuple[object, Posit
         elif exc.context:
             context = f" ({exc.context})"
         return None, positions, [error("Y001", f"invalid YAML: {problem}{context}", where)]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a NUL or an ESC
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        return None, positions, [error("Y001", f"invalid YAML: the control character U+{exc.character:04X} is not "
+                                               "allowed; remove it", Location(file, line + line_offset, col))]
     if node is None:
         return None, positions, []
     problems: list[Diagnostic] = []
@@ -101,4 +106,10 @@ def _walk(node: yaml.Node, path: Path_, positions: Positions, problems: list[Dia
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_walk(item, path + (i,), positions, problems) for i, item in enumerate(node.value)]
-    return _scalar(node)
+    try:
+        return _scalar(node)
+    except yaml.constructor.ConstructorError:
+        line, col = _mark(node)
+        problems.append(error("Y003", f"YAML tag '{node.tag}' is not one pubkit reads; write the value without it",
+                              Location(positions.file, line + positions.line_offset, col)))
+        return None
