@@ -93,7 +93,7 @@ def _walk(node: yaml.Node, path: Path_, positions: Positions, problems: list[Dia
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            key = _constructed(key_node, positions, problems) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             key = key if isinstance(key, str) else str(key)
             if key in result:
                 line, col = _mark(key_node)
@@ -106,6 +106,11 @@ def _walk(node: yaml.Node, path: Path_, positions: Positions, problems: list[Dia
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_walk(item, path + (i,), positions, problems) for i, item in enumerate(node.value)]
+    return _constructed(node, positions, problems)
+
+
+def _constructed(node: yaml.ScalarNode, positions: Positions, problems: list[Diagnostic]):
+    """A scalar's value; a tag no constructor reads (``!x``) is reported where it stands."""
     try:
         return _scalar(node)
     except yaml.constructor.ConstructorError:
