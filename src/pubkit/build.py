@@ -223,8 +223,11 @@ class _Session:
         texts = [entry.text for entry in _entries(manifest) if entry.text]
         return self.prints.of("book", environment(), relative_path(manifest_path), manifest_path.read_bytes(),
                               [(relative_path(path), self.prints.file(path)) for path in texts],
-                              [self.prints.folder(folder) for folder in theme.folders],
-                              self.options.epubcheck)
+                              self._theme(theme), self.options.epubcheck)
+
+    def _theme(self, theme: Theme) -> list[str]:
+        """The theme's files in effect: the book's own folder, the theme, the themes it extends."""
+        return [self.prints.folder(folder) for folder in theme.folders]
 
     def _key(self, inputs: str, output: str) -> str:
         return self.prints.of(inputs, output)
@@ -286,7 +289,7 @@ class _Session:
         """(files by name, diagnostics, taken from the cache) for one output; files None on failure."""
         slug = book.slug
         key = self.prints.of("format", environment(), output, _as_read_by(book, output),
-                             [self.prints.folder(folder) for folder in theme.folders], relative_path(manifest_path))
+                             self._theme(theme), relative_path(manifest_path))
         record = self.cache.get("format", key)
         if record is not None:
             files = {name: self._restore(digest) for name, digest in record.files.items()}

@@ -14,9 +14,8 @@ import io
 import logging
 import os
 import re
-from pathlib import Path
-
 from contextlib import contextmanager
+from pathlib import Path
 
 import pikepdf
 
@@ -26,8 +25,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..diagnostics import Diagnostic, Location, error, warning
 from .labels import label_pages
-from .layout import Layout, PdfOptions, PdfResult, layout_of
-from ..render import Rendered
+from .layout import Layout, PdfOptions, PdfResult
 from .tounicode import mend_to_unicode
 
 BASE_URL = "file:///pubkit-book/"
@@ -62,12 +60,6 @@ def _prepare(html: str, files: dict, options: PdfOptions) -> tuple[str, dict]:
         files["icc/output.icc"] = (options.output_profile, "application/vnd.iccprofile")
         html = html.replace("</head>", f"{OUTPUT_INTENT}\n</head>", 1)
     return html, files
-
-
-def write_pdf(rendered: Rendered, options: PdfOptions) -> tuple[PdfResult, list[Diagnostic]]:
-    """The whole book as one PDF."""
-    [document] = rendered.documents
-    return lay_out(layout_of(rendered, document.xhtml, options))
 
 
 def lay_out(layout: Layout) -> tuple[PdfResult, list[Diagnostic]]:
