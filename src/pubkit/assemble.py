@@ -89,6 +89,7 @@ def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime
         epub_notes=manifest.epub_notes,
         print=manifest.print,
         cover_art=manifest.cover_art,
+        downloads=manifest.downloads,
         assets=tuple(a for a in library.assets.values() if a is not cover),
         cover=cover,
         words=words,
@@ -98,9 +99,13 @@ def assemble_book(manifest: Manifest, read_text: ReadText, modified: dt.datetime
 
 # --- ids and order -----------------------------------------------------------------------------
 
+# Names of documents a format adds besides the sections (the EPUB's cover page, the web edition's
+# contents page): a section's file never takes them.
+RESERVED_IDS = ("cover", "index", "nav")
+
 
 def _slots(manifest: Manifest) -> Iterator[_Slot]:
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED_IDS)
 
     def unique(base: str) -> str:
         candidate, n = base, 1

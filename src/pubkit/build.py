@@ -37,7 +37,7 @@ from .cache import Cache
 from .config.manifest import load_manifest
 from .diagnostics import Diagnostic, Diagnostics, Location, Severity, error, has_errors, relative_path
 from .fingerprint import Fingerprints, environment
-from .formats import EPUB, PRINT_PDF, SCREEN_PDF, Format
+from .formats import EPUB, PRINT_PDF, SCREEN_PDF, WEB, Format
 from .model import Book, Manifest
 from .progress import Progress
 from .theming import Theme, load_theme, theme_search_path
@@ -51,8 +51,11 @@ if TYPE_CHECKING:
 # Converting, rendering and writing are imported where a book needs them: an unchanged book
 # imports none of them, and its rebuild is over before they would have loaded.
 
-FORMATS: dict[str, Format] = {"epub": EPUB, "screen-pdf": SCREEN_PDF, "print-pdf": PRINT_PDF}
+FORMATS: dict[str, Format] = {"epub": EPUB, "screen-pdf": SCREEN_PDF, "print-pdf": PRINT_PDF, "web": WEB}
 OUTPUT_NAMES = {"epub": "{slug}.epub", "screen-pdf": "{slug}-screen.pdf", "print-pdf": "{slug}-print.pdf"}
+WEB_FOLDER = "web"  # the web edition: a folder of pages (build/<slug>/web/), for the site
+# What `pubkit build` makes when no --format is given: the web edition is made by `pubkit site`.
+DEFAULT_FORMATS = ("epub", "screen-pdf", "print-pdf")
 POD = "pod-"  # an output "pod-kdp" is the package for KDP
 
 
@@ -67,7 +70,7 @@ class Artifact:
 @dataclass
 class BuildOptions:
     out_dir: Path = Path("build")
-    formats: tuple[str, ...] = tuple(FORMATS)
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     strict: bool = False  # warnings fail the book
     epubcheck: bool = False  # validate each EPUB after writing it
     pods: tuple[str, ...] = ()  # print-on-demand packages to make (else the manifest's print.pod)
@@ -90,7 +93,7 @@ def build(manifests: list[Path], options: BuildOptions, progress: Progress | Non
     cache = Cache(options.cache_folder)
     session = _Session(options, cache, Fingerprints(), progress or Progress())
     # Threads only help a build that waits for layouts: without PDFs, books are made in turn.
-    layouts = not options.check_only and bool(options.pods or set(options.formats) - {"epub"})
+    layouts = not options.check_only and bool(options.pods or any(not FORMATS[f].split for f in options.formats))
     with Workers(options.jobs, threads=layouts) as workers:
         session.workers = workers
         futures = [workers.book(session.build_book, path) for path in manifests]
@@ -156,13 +159,13 @@ class _Session:
             if reused is not None:
                 return reused
 
-        if any(o != "epub" for o in outputs) and not self.options.check_only:
+        if _paged(outputs) and not self.options.check_only:
             self.workers.warm("pubkit.writers.pdf")  # WeasyPrint's import, while the texts are converted
 
         # 4. Without a cover image, the theme designs the e-book cover: drawn in a worker while
         #    the texts are converted, unless the cache has it already.
         cover = drawing = None
-        if manifest.cover is None and any(o == "epub" or o.startswith(POD) for o in outputs) and not self.options.check_only:
+        if manifest.cover is None and any(o in ("epub", "web") or o.startswith(POD) for o in outputs) and not self.options.check_only:
             from .covers import draw_ebook_cover, ebook_cover_request
 
             cover = ebook_cover_request(manifest.metadata, manifest.cover_art, theme, words, self.cache.folder / "cover")
@@ -198,8 +201,8 @@ class _Session:
                 self.progress.state(slug, name, "failed")
             return result  # a book with errors writes nothing: its last good outputs stay as they were
 
-        if cover:  # the designed cover goes with the EPUB (or the first package): stores want it too
-            holder = "epub" if "epub" in made else next(o for o in outputs if o.startswith(POD))
+        holder = next((o for o in outputs if o == "epub" or o.startswith(POD)), None)
+        if cover and holder:  # the designed cover goes with the EPUB (or the first package): stores want it too
             made[holder][0][f"{slug}-cover.jpg"] = cover.target.read_bytes()
 
         # 7. Write them all, each atomically; remember the book's outputs for next time.
@@ -314,6 +317,14 @@ class _Session:
             if self.options.epubcheck:
                 problems += self._epubcheck(data, self.options.out_dir / book.slug / OUTPUT_NAMES["epub"].format(slug=book.slug))
             return {OUTPUT_NAMES["epub"].format(slug=book.slug): data}, problems
+        if output == "web":
+            from .render import render_book
+            from .writers.web import web_files
+
+            rendered, problems = render_book(book, theme, WEB, subset=self._subset)
+            if rendered is None:
+                return None, problems
+            return {f"{WEB_FOLDER}/{name}": data for name, data in web_files(rendered).items()}, problems
         if output.startswith(POD):
             from .paged.package import make_package
 
@@ -415,7 +426,7 @@ def _entries(manifest: Manifest):
 
 def _as_read_by(book: Book, output: str) -> Book:
     """The book as one output reads it: the EPUB ignores print settings, the PDFs the EPUB's."""
-    if output == "epub":
+    if output in ("epub", "web"):
         return dataclasses.replace(book, print=None)
     return dataclasses.replace(book, epub_notes=None, cover=None if output in FORMATS else book.cover)
 
@@ -443,11 +454,16 @@ def _files_read(book: Book) -> set[Path]:
 
 def _prelayout_checks(book: Book, theme: Theme, manifest_path: Path, outputs: list[str]) -> list[Diagnostic]:
     """`pubkit check`: what the PDFs and packages would report before laying anything out."""
-    if not any(o != "epub" for o in outputs):
+    if not _paged(outputs):
         return []
     from .paged.rules import check_before_layout
 
     return check_before_layout(book, theme, manifest_path, outputs)
+
+
+def _paged(outputs: list[str]) -> bool:
+    """Whether any of these outputs is laid out on pages (a PDF or a print package)."""
+    return any(o.startswith(POD) or not FORMATS[o].split for o in outputs)
 
 
 def _relocated(where: Location | None, staged: Path, shown_as: Path) -> Location | None:

@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .build import FORMATS, BuildOptions, build, find_manifests, shard
+from .build import DEFAULT_FORMATS, FORMATS, BuildOptions, build, find_manifests, shard
 from .diagnostics import format_summary, to_json
 from .progress import LiveProgress, Progress
 
@@ -38,13 +38,22 @@ def main(argv: list[str] | None = None) -> int:
                                             "fonts and what the print vendors demand")
     _books_arguments(cmd)
 
+    cmd = commands.add_parser("site", help="build the readers' site: catalog, book pages, web editions, OPDS feeds "
+                                           "(in OUT/site)")
+    _site_arguments(cmd)
+
+    cmd = commands.add_parser("serve", help="serve the site on this machine, rebuilding and reloading as books change")
+    _site_arguments(cmd)
+    cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+
     cmd = commands.add_parser("clean", help="empty the build cache")
     cmd.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
     cmd.add_argument("--cache", type=Path, help="the cache folder (default: OUT/.cache)")
     args = parser.parse_args(argv)
 
     try:
-        return {"build": _build, "check": _build, "clean": _clean}[args.command](args)
+        return {"build": _build, "check": _build, "site": _site, "serve": _serve, "clean": _clean}[args.command](args)
     except KeyboardInterrupt:
         print("pubkit: interrupted", file=sys.stderr)
         return EXIT_FAILED
@@ -58,12 +67,71 @@ def main(argv: list[str] | None = None) -> int:
 
 def _books_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("manifests", nargs="*", type=Path, help="manifest files (default: books/*.yaml)")
-    cmd.add_argument("--format", action="append", choices=sorted(FORMATS), help="output format (repeatable; default: all)")
+    cmd.add_argument("--format", action="append", choices=sorted(FORMATS), help="output format (repeatable; default: epub, screen-pdf, print-pdf; web is the web edition of `pubkit site`)")
     cmd.add_argument("--pod", action="append", choices=["kdp", "ingram", "lulu"],
                      help="the print-on-demand package for this vendor (repeatable; default: the manifest's print.pod)")
     cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     cmd.add_argument("--json", action="store_true", help="print diagnostics as JSON")
     cmd.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
+
+
+def _site_arguments(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("manifests", nargs="*", type=Path, help="manifest files (default: books/*.yaml)")
+    cmd.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build; the site goes in OUT/site)")
+    cmd.add_argument("--base-url", type=_base_url, help="the address the site will have (absolute links in feeds); "
+                                                        "without it every link is relative")
+    cmd.add_argument("--title", help="the site's name (default: the books' publisher)")
+    cmd.add_argument("--lang", default="en", help="the language of the site's own words (default: en)")
+    cmd.add_argument("--theme", default="classic", help="the theme of the catalog's pages (default: classic)")
+    cmd.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1, help="books and layouts made at once")
+    cmd.add_argument("--cache", type=Path, help="the cache folder (default: OUT/.cache)")
+    cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    cmd.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
+
+
+def _site_options(args):
+    from .site.make import SiteOptions
+
+    return SiteOptions(out_dir=args.out, base_url=args.base_url, title=args.title, language=args.lang,
+                       theme=args.theme, jobs=args.jobs, cache_dir=args.cache, strict=args.strict)
+
+
+def _manifests(args) -> list[Path] | None:
+    if args.manifests:
+        return args.manifests
+    found = find_manifests(Path("books")) if Path("books").is_dir() else []
+    if not found:
+        print("pubkit: no manifests given and none (*.yaml) in books/", file=sys.stderr)
+        return None
+    return found
+
+
+def _site(args) -> int:
+    from .site.make import make_site
+
+    manifests = _manifests(args)
+    if manifests is None:
+        return EXIT_USAGE
+    started = time.perf_counter()
+    options = _site_options(args)
+    with _progress(False) as progress:
+        diagnostics = make_site(manifests, options, progress)
+    for diagnostic in diagnostics:
+        print(diagnostic, file=sys.stderr)
+    if len(diagnostics):
+        print(format_summary(diagnostics), file=sys.stderr)
+    print(f"pubkit: site in {options.folder}/ ({time.perf_counter() - started:.1f} s); open {options.folder / 'index.html'}")
+    failed = diagnostics.has_errors() or (args.strict and len(diagnostics.warnings) > 0)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _serve(args) -> int:
+    from .site.serve import serve
+
+    manifests = _manifests(args)
+    if manifests is None:
+        return EXIT_USAGE
+    return serve(manifests, _site_options(args), args.host, args.port)
 
 
 def _build(args) -> int:
@@ -80,7 +148,7 @@ def _build(args) -> int:
     checking = args.command == "check"
     if not checking and args.shard:
         manifests = shard(manifests, *args.shard)
-    options = BuildOptions(out_dir=getattr(args, "out", Path("build")), formats=tuple(args.format or FORMATS),
+    options = BuildOptions(out_dir=getattr(args, "out", Path("build")), formats=tuple(args.format or DEFAULT_FORMATS),
                            strict=args.strict, epubcheck=getattr(args, "check", False), pods=tuple(args.pod or ()),
                            jobs=1 if checking else args.jobs, cache_dir=getattr(args, "cache", None), check_only=checking)
     quiet = args.json or getattr(args, "quiet", False)
@@ -129,6 +197,12 @@ def _jobs(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a number of jobs, 1 or more, found '{value}'")
     return int(value)
+
+
+def _base_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value.strip()):
+        raise argparse.ArgumentTypeError(f"expected an http(s) address such as https://books.example.org/, found '{value}'")
+    return value.strip().rstrip("/")
 
 
 def _shard(value: str) -> tuple[int, int]:

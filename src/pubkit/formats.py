@@ -13,10 +13,19 @@ class Format:
     split: bool  # one document per section (EPUB) or one for the whole book (PDF)
     stylesheets: str  # which of the theme's stylesheet lists to use
     subset_fonts: bool  # the PDF writer subsets (or embeds whole) fonts itself
-    notes: str  # which manifest setting places the notes: "epub" or "print"
+    notes: str  # which manifest setting places the notes: "epub" or "print"; or the format's own mode
     for_print: bool = False  # laid out for a printer: vendor rules, whole fonts, preflight
+    web: bool = False  # pages for a browser (HTML, not XHTML): the web edition of the site
+
+    def notes_mode(self, book) -> str:
+        """Where this format puts the book's notes: "endnotes" or "footnotes"."""
+        if self.notes == "epub":
+            return book.epub_notes
+        return book.print.notes if self.notes == "print" else self.notes
 
 
 EPUB = Format("epub", split=True, stylesheets="epub", subset_fonts=True, notes="epub")
 SCREEN_PDF = Format("screen-pdf", split=False, stylesheets="screen-pdf", subset_fonts=False, notes="print")
 PRINT_PDF = Format("print-pdf", split=False, stylesheets="print-pdf", subset_fonts=False, notes="print", for_print=True)
+# The web edition: the EPUB's sections as web pages, each chapter with its notes after it.
+WEB = Format("web", split=True, stylesheets="web", subset_fonts=True, notes="footnotes", web=True)

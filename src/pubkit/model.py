@@ -116,6 +116,7 @@ class Manifest:
     epub_notes: str  # "endnotes" | "footnotes"
     print: PrintSettings
     cover_art: CoverArt = CoverArt()
+    downloads: tuple[str, ...] = ("epub", "screen-pdf")  # what the readers' site offers
 
 
 # --- the assembled book -----------------------------------------------------------------------
@@ -185,6 +186,7 @@ class Book:
     cover: Asset | None  # the e-book cover: the manifest's image, or one the theme designed
     words: Words  # generated words in the book's language
     cover_art: CoverArt = CoverArt()
+    downloads: tuple[str, ...] = ("epub", "screen-pdf")  # what the readers' site offers
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)

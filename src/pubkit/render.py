@@ -11,6 +11,7 @@ and, for each piece, a stand-in section that only holds its pages.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ import jinja2
 
 from . import fonts as fontlib
 from .diagnostics import Diagnostic, Location, error
-from .formats import EPUB, PRINT_PDF, SCREEN_PDF, Format  # noqa: F401 (where renderers look for them)
+from .formats import EPUB, PRINT_PDF, SCREEN_PDF, WEB, Format  # noqa: F401 (where renderers look for them)
 from .model import Book, Section, TocEntry
 from .notes import place_notes
 from .provenance import group_sources
@@ -69,6 +70,8 @@ class Rendered:
 
 HREF = re.compile(r'href="#([^"]+)"')
 NAV_HREF = "nav.xhtml"
+WEB_INDEX = "index.html"
+EPUB_ONLY = re.compile(r'\s(?:epub:type|xmlns:epub)="[^"]*"')
 # Pieces draw no margin boxes (running heads, folios): the skeleton draws them for every page.
 PIECE_CSS = "css/pubkit-piece.css"
 MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner", "bottom-left-corner",
@@ -89,7 +92,7 @@ def render_book(book: Book, theme: Theme, fmt: Format, geometry=None, in_pieces:
     (paged formats) renders a document per body and back section, and the skeleton; ``subset``
     makes a font's subset for the characters shown (the build's keeps them)."""
     problems: list[Diagnostic] = []
-    notes_mode = book.epub_notes if fmt.notes == "epub" else book.print.notes
+    notes_mode = fmt.notes_mode(book)
     book = place_notes(book, notes_mode, on_paper=not fmt.split)
     common = dict(book=book, meta=book.metadata, words=book.words, sources=group_sources(book.sections),
                   options=theme.options, roles=ROLES, format=fmt.name,
@@ -105,7 +108,9 @@ def render_book(book: Book, theme: Theme, fmt: Format, geometry=None, in_pieces:
             stylesheets.append((f"css/{path.name.removesuffix('.jinja')}", css))
         common["stylesheets"] = [href for href, _ in stylesheets]
         skeleton = None
-        if fmt.split:
+        if fmt.web:
+            documents = _web_documents(book, theme, common)
+        elif fmt.split:
             documents = _split_documents(book, theme, common)
         elif in_pieces:
             documents, skeleton = _pieces(book, theme, common)
@@ -118,7 +123,7 @@ def render_book(book: Book, theme: Theme, fmt: Format, geometry=None, in_pieces:
 
     resources = [Resource(href, "text/css", css.encode("utf-8")) for href, css in stylesheets]
     resources += [Resource(a.href, a.media_type, b"", source=a.source) for a in book.assets]
-    if book.cover:
+    if book.cover and not fmt.web:  # the site shows the web edition's cover on the book's page
         resources.append(Resource(book.cover.href, book.cover.media_type, b"", ("cover-image",), book.cover.source))
     if theme.fonts:
         chars = fontlib.characters([d.xhtml for d in documents]) if fmt.subset_fonts else None
@@ -149,6 +154,24 @@ def _split_documents(book: Book, theme: Theme, common: dict) -> list[Document]:
     if not any(s.role == "contents" for s in book.sections):
         documents.append(_nav(theme, common, book, landmarks, in_spine=False))
     return _point_links(documents)
+
+
+def _web_documents(book: Book, theme: Theme, common: dict) -> list[Document]:
+    """The web edition: the EPUB's section templates in the site's page layout, a page per section
+    with the previous and next ones linked, and the book's contents as index.html. EPUB-only
+    markup (epub:type) is taken out: browsers and HTML validators do not know it."""
+    common = dict(common, layout="site/read.html")
+    reading = [s for s in book.sections if s.role != "contents"]
+    title = book.words.role("contents")
+    index = theme.environment.get_template("site/contents.html").render(
+        title=title, toc=book.toc, following=reading[0] if reading else None, preceding=None, **common)
+    documents = [Document(WEB_INDEX, "contents", title, index)]
+    for i, section in enumerate(reading):
+        page = _section_template(theme, section).render(
+            section=section, title=section.title, preceding=reading[i - 1] if i else None,
+            following=reading[i + 1] if i + 1 < len(reading) else None, **common)
+        documents.append(Document(f"{section.id}.html", section.id, section.title, page))
+    return [dataclasses.replace(doc, xhtml=EPUB_ONLY.sub("", doc.xhtml)) for doc in _point_links(documents)]
 
 
 def _book_document(book: Book, theme: Theme, common: dict) -> Document:
@@ -242,9 +265,11 @@ def _point_links(documents: list[Document]) -> list[Document]:
         home.setdefault(doc.id, doc.href)
 
     def point(doc: Document):
+        own = set(ID_ATTR.findall(doc.xhtml))  # a page's own anchor wins (the web pages' #main)
+
         def replace(match: re.Match) -> str:
             anchor = match.group(1)
-            target = home.get(anchor, doc.href)
+            target = doc.href if anchor in own else home.get(anchor, doc.href)
             if target == doc.href:
                 return match.group(0)
             return f'href="{target}"' if anchor == opens[target] else f'href="{target}#{anchor}"'

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import langcodes
 
-from ..diagnostics import Diagnostic, Location, error, relative_path
+from ..diagnostics import Diagnostic, Location, did_you_mean, error, relative_path
 from ..model import Accessibility, CoverArt, Creator, Manifest, Metadata, PrintSettings
 from ..paged.geometry import parse_trim
 from ..paged.vendors import PAPERS, TRIMS, VENDORS
@@ -46,6 +46,7 @@ MANIFEST_KEYS: dict[str, str] = {
     "epub": "EPUB options: {notes: endnotes|footnotes}",
     "print": "PDF options: {trim, pod, notes, icc_profile}",
     "accessibility": "{summary, conforms_to, certified_by}",
+    "site": "the readers' site (pubkit site): {downloads: [epub, screen-pdf, print-pdf]}",
 }
 REQUIRED = ("title", "creators", "language", "date", "body")
 
@@ -72,8 +73,24 @@ PRINT_KEYS = {"trim": "the trim size: a preset such as 6x9in or a5, or WIDTHxHEI
               "paper": "white, cream or color: sets the spine's width per page"}
 COVER_ART_KEYS = {"image": "an image for the front cover", "author_photo": "a photo for the back cover",
                   "quote": "a quotation for the back cover"}
+SITE_KEYS = {"downloads": "the files readers may download: epub, screen-pdf, print-pdf (default: epub, screen-pdf)"}
+DOWNLOADS = ("epub", "screen-pdf", "print-pdf")
 NOTES_MODES = ("endnotes", "footnotes")
 TEXT_SUFFIXES = (".md", ".markdown")
+
+
+def _downloads(check: Checker, data: dict) -> tuple[str, ...]:
+    """What the site offers readers: print editions are for printers, so only when asked for."""
+    site = check.mapping(data, "site", ()) or {}
+    check.keys(site, ("site",), SITE_KEYS)
+    if site.get("downloads") is None:
+        return DOWNLOADS[:2]
+    wanted = check.strings(site, "downloads", ("site",))
+    for i, name in enumerate(wanted):
+        if name not in DOWNLOADS:
+            check.fail("006", ("site", "downloads", i), f"expected one of {', '.join(DOWNLOADS)}, "
+                                                      f"found {describe(name)}{did_you_mean(name, DOWNLOADS)}")
+    return tuple(name for name in DOWNLOADS if name in wanted)
 
 
 def load_manifest(path: Path) -> tuple[Manifest | None, list[Diagnostic]]:
@@ -112,6 +129,7 @@ def load_manifest(path: Path) -> tuple[Manifest | None, list[Diagnostic]]:
     art_image = check.string(art, "image", ("cover_art",))
     art_photo = check.string(art, "author_photo", ("cover_art",))
     art_quote = check.string(art, "quote", ("cover_art",))
+    downloads = _downloads(check, data)
     theme = check.string(data, "theme", ()) or "classic"
     cover = check.string(data, "cover", ())
     front = _matter(check, data, "front")
@@ -138,6 +156,7 @@ def load_manifest(path: Path) -> tuple[Manifest | None, list[Diagnostic]]:
         cover_art=CoverArt(resolver.file(art_image, ("cover_art", "image")) if art_image else None,
                            resolver.file(art_photo, ("cover_art", "author_photo")) if art_photo else None,
                            art_quote),
+        downloads=downloads,
     )
     if check.diagnostics:
         return None, check.diagnostics

@@ -1,0 +1,144 @@
+"""`pubkit site`: build what the site offers (through the build's cache), then assemble build/site/.
+
+    site/index.html                     the catalog, newest first
+    site/{subjects,authors,languages}/  an index of each, and a page per term
+    site/books/<slug>/index.html        the book's page, its cover, thumbnail and downloads
+    site/books/<slug>/read/             the web edition
+    site/opds/root.xml, root.json ...   OPDS 1.2 and 2.0 (site/feeds.py)
+    site/feed.xml                       new books, for feed readers
+    site/css/, site/fonts/              the site theme's stylesheets and fonts
+
+Each file is replaced atomically and only when its bytes change; files of books no longer in the
+catalog are removed. The same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..build import BuildOptions, build
+from ..diagnostics import Diagnostics, Location, error
+from ..fonts import characters, subset_font
+from ..progress import Progress
+from ..render import font_faces
+from ..theming import Theme, load_theme, theme_search_path
+from ..writers.files import write_atomically
+from .catalog import Listing, make_catalog, read_listing
+from .feeds import catalog_feeds, new_books, opds1, opds2
+from .pages import STYLESHEETS, SiteInfo, site_pages
+from .record import COVER, RECORD, THUMBNAIL
+
+SITE_FORMATS = ("epub", "screen-pdf", "web")
+
+
+@dataclass
+class SiteOptions:
+    out_dir: Path = Path("build")
+    base_url: str | None = None  # absolute addresses in feeds and metadata
+    title: str | None = None  # default: the publisher all books share, else "Books" in the site's language
+    language: str = "en"  # of the site's own words
+    theme: str = "classic"
+    jobs: int = 1
+    cache_dir: Path | None = None
+    strict: bool = False
+
+    @property
+    def folder(self) -> Path:
+        return self.out_dir / "site"
+
+
+def make_site(manifests: list[Path], options: SiteOptions, progress: Progress | None = None,
+              formats: tuple[str, ...] = SITE_FORMATS) -> Diagnostics:
+    """Build the books' web editions and downloads, then write the site. ``formats``: what to
+    (re)build first; `pubkit serve` asks for the web edition alone, then the rest."""
+    build_options = BuildOptions(out_dir=options.out_dir, formats=formats, strict=options.strict,
+                                 jobs=options.jobs, cache_dir=options.cache_dir)
+    artifacts, diagnostics = build(manifests, build_options, progress)
+    built = {a.slug for a in artifacts}
+    listings = [found for path in manifests if path.stem in built and (found := read_listing(options.out_dir, path.stem))]
+    # Print editions are for printers; a manifest may offer one to readers (site.downloads).
+    printed = [path for path in manifests if any(b.slug == path.stem and "print-pdf" in b["downloads"] for b in listings)]
+    if printed and "print-pdf" not in formats and formats != ("web",):
+        _, more = build(printed, BuildOptions(out_dir=options.out_dir, formats=("print-pdf",), strict=options.strict,
+                                               jobs=options.jobs, cache_dir=options.cache_dir), progress)
+        diagnostics.extend(more)
+        listings = [read_listing(options.out_dir, b.slug) or b for b in listings]
+
+    theme, problems = load_theme(options.theme, theme_search_path(Path.cwd()), Location("pubkit site"))
+    diagnostics.extend(problems)
+    if theme is None:
+        return diagnostics
+    words, problems = theme.words(options.language)
+    diagnostics.extend(problems)
+    if words is None:
+        return diagnostics
+    info = SiteInfo(options.title or _title(listings, words), options.language,
+                    options.base_url.rstrip("/") if options.base_url else None)
+    try:
+        files = site_files(listings, theme, words, info)
+    except OSError as exc:
+        diagnostics.append(error("S001", f"cannot read a built file for the site: {exc}", None))
+        return diagnostics
+    write_site(options.folder, files)
+    return diagnostics
+
+
+def site_files(listings: list[Listing], theme: Theme, words, info: SiteInfo) -> dict[str, bytes | Path]:
+    """Path inside the site -> its bytes, or the built file to copy."""
+    catalog = make_catalog(listings, lambda tag: _language_name(tag, info.language))
+    files: dict[str, bytes | Path] = {}
+    pages = site_pages(catalog, theme, words, info)
+    files.update((path, html.encode("utf-8")) for path, html in pages.items())
+    for feed in catalog_feeds(catalog, words):
+        files[f"{feed.path}.xml"] = opds1(feed, catalog, info)
+        files[f"{feed.path}.json"] = opds2(feed, catalog, info)
+    files["feed.xml"] = new_books(catalog, words, info)
+    for book in catalog.books:
+        folder = f"books/{book.slug}"
+        for path in sorted(p for p in book.web.rglob("*") if p.is_file()):
+            name = path.relative_to(book.web).as_posix()
+            if name == RECORD:
+                continue
+            at_top = name == THUMBNAIL or name.startswith(COVER + ".")
+            files[f"{folder}/{name}" if at_top else f"{folder}/read/{name}"] = path
+        for download in book.downloads:
+            files[f"{folder}/{download.name}"] = download.source
+    # The site's own pages in the theme's type, its fonts cut to the characters those pages show.
+    chars = characters(list(pages.values()))
+    files["css/fonts.css"] = font_faces(theme).encode("utf-8")
+    for href, path in zip(STYLESHEETS[1:], theme.stylesheet_paths("web")):
+        files[href] = path.read_bytes()
+    for font in theme.fonts:
+        files[f"fonts/{font.path.name}"] = subset_font(font.path, chars)
+    return files
+
+
+def write_site(folder: Path, files: dict[str, bytes | Path]) -> None:
+    """Write what changed, each file atomically; remove what the site no longer holds."""
+    for name, content in files.items():
+        data = content.read_bytes() if isinstance(content, Path) else content
+        target = folder / name
+        if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
+            write_atomically(target, data)
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*"), reverse=True):  # files before their folders
+            name = path.relative_to(folder).as_posix()
+            if path.is_file() and name not in files:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+
+def _title(listings: list[Listing], words) -> str:
+    publishers = {b["publisher"] for b in listings}
+    return publishers.pop() if len(publishers) == 1 and None not in publishers else words["site"]["catalog"]
+
+
+def _language_name(tag: str, language: str) -> str:
+    import langcodes
+
+    try:
+        return langcodes.Language.get(tag).display_name(language)
+    except (LookupError, ValueError, ImportError):
+        return tag
