@@ -115,7 +115,7 @@ def _site(args) -> int:
     started = time.perf_counter()
     options = _site_options(args)
     with _progress(False) as progress:
-        diagnostics = make_site(manifests, options, progress)
+        diagnostics = make_site(manifests, options, progress).diagnostics
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
     if len(diagnostics):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 import jinja2
+from markupsafe import escape
 
 from . import fonts as fontlib
 from .diagnostics import Diagnostic, Location, error
@@ -83,6 +84,7 @@ PIECE_RULES = "@page {\n" + "".join(f"  @{box} {{ content: none !important; }}\n
 ELSEWHERE = "pubkit-anchor:"
 STANDIN = "<!--pubkit:pages:{id}-->"
 SECTION_OPENING = re.compile(r"\s*(<section\b[^>]*>)")
+SECTION_ANYWHERE = re.compile(r"<section\b[^>]*>")
 FIRST_HEADING = re.compile(r"<h1\b([^>]*)>(.*?)</h1>", re.S)
 
 
@@ -170,6 +172,9 @@ def _web_documents(book: Book, theme: Theme, common: dict) -> list[Document]:
         page = _section_template(theme, section).render(
             section=section, title=section.title, preceding=reading[i - 1] if i else None,
             following=reading[i + 1] if i + 1 < len(reading) else None, **common)
+        if "<h1" not in page:  # a page of its own needs a heading to be found by (a copyright page, say)
+            hidden = f'<h1 class="visually-hidden">{escape(section.title)}</h1>'
+            page = SECTION_ANYWHERE.sub(lambda m: m[0] + hidden, page, count=1)
         documents.append(Document(f"{section.id}.html", section.id, section.title, page))
     return [dataclasses.replace(doc, xhtml=EPUB_ONLY.sub("", doc.xhtml)) for doc in _point_links(documents)]
 

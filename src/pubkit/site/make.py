@@ -14,7 +14,8 @@ catalog are removed. The same inputs give the same bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build import BuildOptions, build
@@ -30,6 +31,7 @@ from .pages import STYLESHEETS, SiteInfo, site_pages
 from .record import COVER, RECORD, THUMBNAIL
 
 SITE_FORMATS = ("epub", "screen-pdf", "web")
+_writing = threading.Lock()  # `pubkit serve` assembles from two threads: one writer at a time
 
 
 @dataclass
@@ -48,15 +50,21 @@ class SiteOptions:
         return self.out_dir / "site"
 
 
+@dataclass
+class SiteResult:
+    diagnostics: Diagnostics
+    changed: list[str] = field(default_factory=list)  # files of the site written or removed
+
+
 def make_site(manifests: list[Path], options: SiteOptions, progress: Progress | None = None,
-              formats: tuple[str, ...] = SITE_FORMATS) -> Diagnostics:
+              formats: tuple[str, ...] = SITE_FORMATS) -> SiteResult:
     """Build the books' web editions and downloads, then write the site. ``formats``: what to
     (re)build first; `pubkit serve` asks for the web edition alone, then the rest."""
     build_options = BuildOptions(out_dir=options.out_dir, formats=formats, strict=options.strict,
                                  jobs=options.jobs, cache_dir=options.cache_dir)
-    artifacts, diagnostics = build(manifests, build_options, progress)
-    built = {a.slug for a in artifacts}
-    listings = [found for path in manifests if path.stem in built and (found := read_listing(options.out_dir, path.stem))]
+    _, diagnostics = build(manifests, build_options, progress)
+    # A book that fails keeps its last good outputs in build/, and so its place in the site.
+    listings = [found for path in manifests if (found := read_listing(options.out_dir, path.stem))]
     # Print editions are for printers; a manifest may offer one to readers (site.downloads).
     printed = [path for path in manifests if any(b.slug == path.stem and "print-pdf" in b["downloads"] for b in listings)]
     if printed and "print-pdf" not in formats and formats != ("web",):
@@ -68,20 +76,19 @@ def make_site(manifests: list[Path], options: SiteOptions, progress: Progress | 
     theme, problems = load_theme(options.theme, theme_search_path(Path.cwd()), Location("pubkit site"))
     diagnostics.extend(problems)
     if theme is None:
-        return diagnostics
+        return SiteResult(diagnostics)
     words, problems = theme.words(options.language)
     diagnostics.extend(problems)
     if words is None:
-        return diagnostics
+        return SiteResult(diagnostics)
     info = SiteInfo(options.title or _title(listings, words), options.language,
                     options.base_url.rstrip("/") if options.base_url else None)
     try:
         files = site_files(listings, theme, words, info)
     except OSError as exc:
         diagnostics.append(error("S001", f"cannot read a built file for the site: {exc}", None))
-        return diagnostics
-    write_site(options.folder, files)
-    return diagnostics
+        return SiteResult(diagnostics)
+    return SiteResult(diagnostics, write_site(options.folder, files))
 
 
 def site_files(listings: list[Listing], theme: Theme, words, info: SiteInfo) -> dict[str, bytes | Path]:
@@ -114,20 +121,26 @@ def site_files(listings: list[Listing], theme: Theme, words, info: SiteInfo) -> 
     return files
 
 
-def write_site(folder: Path, files: dict[str, bytes | Path]) -> None:
-    """Write what changed, each file atomically; remove what the site no longer holds."""
-    for name, content in files.items():
-        data = content.read_bytes() if isinstance(content, Path) else content
-        target = folder / name
-        if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
-            write_atomically(target, data)
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*"), reverse=True):  # files before their folders
-            name = path.relative_to(folder).as_posix()
-            if path.is_file() and name not in files:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+def write_site(folder: Path, files: dict[str, bytes | Path]) -> list[str]:
+    """Write what changed, each file atomically; remove what the site no longer holds. Returns
+    the names of the files written or removed."""
+    changed = []
+    with _writing:
+        for name, content in files.items():
+            data = content.read_bytes() if isinstance(content, Path) else content
+            target = folder / name
+            if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
+                write_atomically(target, data)
+                changed.append(name)
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*"), reverse=True):  # files before their folders
+                name = path.relative_to(folder).as_posix()
+                if path.is_file() and name not in files:
+                    path.unlink()
+                    changed.append(name)
+                elif path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()
+    return changed
 
 
 def _title(listings: list[Listing], words) -> str:

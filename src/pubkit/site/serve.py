@@ -1,0 +1,144 @@
+"""`pubkit serve`: the site on this machine for editors, rebuilt as books, texts and themes change.
+
+A change is made visible in two steps: the web edition and the site's pages first (a second or
+so: the cache converts only the edited text), then the EPUB and PDFs in the background. Open
+pages reload through a WebSocket after each step. Only files inside the site folder are served.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from .make import SITE_FORMATS, SiteOptions, make_site
+
+DOWNLOADS = tuple(f for f in SITE_FORMATS if f != "web")
+RELOAD_PATH = "/__pubkit__/reload"
+RELOAD_SCRIPT = f"""<script>
+(function () {{
+  var socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "{RELOAD_PATH}");
+  socket.onmessage = function () {{ location.reload(); }};
+}})();
+</script>
+""".encode()
+
+
+class SiteServer:
+    """The site folder over HTTP with live reload, and the rebuilds that keep it current."""
+
+    def __init__(self, manifests: list[Path], options: SiteOptions, watched: list[Path]):
+        self.manifests = manifests
+        self.options = options
+        self.watched = watched
+        self.clients: set = set()
+        self.stale = False  # the downloads are behind the texts
+        self.background: asyncio.Task | None = None
+
+    def rebuild(self, formats: tuple[str, ...]) -> bool:
+        """Build these formats and assemble the site; whether any file of the site changed."""
+        result = make_site(self.manifests, self.options, formats=formats)
+        for diagnostic in result.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        return bool(result.changed)
+
+    def app(self):
+        from starlette.applications import Starlette
+        from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+        from starlette.routing import Route, WebSocketRoute
+
+        root = self.options.folder.resolve()
+
+        async def page(request):
+            target = _inside(root, request.path_params["path"])
+            if target is None:
+                return PlainTextResponse("Not found", status_code=404)
+            if target.is_dir():
+                if not request.url.path.endswith("/"):
+                    return RedirectResponse(request.url.path + "/", status_code=307)
+                target = target / "index.html"
+            if not target.is_file():
+                return PlainTextResponse("Not found", status_code=404)
+            if target.suffix == ".html":  # the reload script, for open pages only: never written to the site
+                html = target.read_bytes()
+                at = html.rfind(b"</body>")
+                return Response(html[:at] + RELOAD_SCRIPT + html[at:] if at >= 0 else html, media_type="text/html")
+            return FileResponse(target)
+
+        async def reload(socket):
+            await socket.accept()
+            self.clients.add(socket)
+            try:
+                while True:
+                    await socket.receive_text()
+            except Exception:  # the page went away
+                pass
+            finally:
+                self.clients.discard(socket)
+
+        return Starlette(routes=[WebSocketRoute(RELOAD_PATH, reload), Route("/{path:path}", page)],
+                         lifespan=self._lifespan)
+
+    async def notify(self) -> None:
+        for socket in list(self.clients):
+            try:
+                await socket.send_text("reload")
+            except Exception:
+                self.clients.discard(socket)
+
+    def _lifespan(self, app):
+        server = self
+
+        class Lifespan:
+            async def __aenter__(self):
+                self.stop = asyncio.Event()
+                self.task = asyncio.create_task(server.watch(self.stop))
+
+            async def __aexit__(self, *exc):
+                self.stop.set()
+                self.task.cancel()
+                try:
+                    await self.task
+                except asyncio.CancelledError:
+                    pass
+
+        return Lifespan()
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        """Rebuild on every change: the web edition and pages first, then the downloads behind
+        them, in the background (the web edition never waits for a PDF)."""
+        from watchfiles import awatch
+
+        async for _ in awatch(*self.watched, stop_event=stop, step=50, debounce=150):
+            if await asyncio.to_thread(self.rebuild, ("web",)):
+                await self.notify()
+            self.stale = True
+            if self.background is None or self.background.done():
+                self.background = asyncio.create_task(self._downloads())
+
+    async def _downloads(self) -> None:
+        while self.stale:  # edits made meanwhile are caught up with by the next round
+            self.stale = False
+            if await asyncio.to_thread(self.rebuild, DOWNLOADS):
+                await self.notify()
+
+
+def _inside(root: Path, path: str) -> Path | None:
+    """The file ``path`` names inside ``root``, or None for anything that would leave it
+    ('..', absolute paths, links out of the folder, NUL)."""
+    if "\x00" in path:
+        return None
+    target = (root / path.lstrip("/")).resolve()
+    return target if target == root or target.is_relative_to(root) else None
+
+
+def serve(manifests: list[Path], options: SiteOptions, host: str, port: int) -> int:
+    import uvicorn
+
+    watched = sorted({m.resolve().parent for m in manifests} | {p.resolve() for p in (Path("themes"),) if p.is_dir()})
+    server = SiteServer(manifests, options, watched)
+    print("pubkit: building the site ...", file=sys.stderr)
+    server.rebuild(SITE_FORMATS)
+    print(f"pubkit: serving {options.folder}/ at http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
+    uvicorn.run(server.app(), host=host, port=port, log_level="warning")
+    return 0

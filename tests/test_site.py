@@ -1,0 +1,387 @@
+"""`pubkit site` and `pubkit serve`: the readers' catalog, book pages, web editions and feeds,
+checked as readers, browsers and reading apps use them."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from lxml import etree, html
+
+from conftest import ROOT
+from pubkit.cli import main
+from sitecheck import axe_script, browser, nu_check, opds1_schema, opds2_validator, served
+
+SAMPLES = ("dispatches", "la-comision", "pisma", "the-apparatus")
+ATOM = "{http://www.w3.org/2005/Atom}"
+NASTY = """<script>alert("t")</script> & 'quotes' </title>"""
+
+
+def run_in(root: Path, *args: str) -> int:
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        return main(list(args))
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("site")
+    shutil.copytree(ROOT / "books", root / "books")
+    assert run_in(root, "site", "-j", "2") == 0
+    return root
+
+
+def small_book(root: Path, title: str = NASTY, extra: str = "") -> None:
+    """A one-chapter book whose metadata is full of markup characters; it offers its print edition."""
+    (root / "books/texts").mkdir(parents=True, exist_ok=True)
+    (root / "books/texts/one.md").write_text(
+        "---\ntitle: 'A <b>bold</b> & \"quoted\" chapter'\n---\n\nA sentence with a note.[^1]\n\n"
+        "[^1]: The note, with <i>markup</i> & an ampersand.\n", encoding="utf-8")
+    (root / "books/small.yaml").write_text(
+        f"title: {json.dumps(title)}\ncreators: [{{name: {json.dumps('Ann <em>Author</em> & Co')}, role: author}}]\n"
+        "language: en\ndate: 2026-03-01\nsubjects: ['Cats & <dogs>']\n"
+        f"description: {json.dumps('A line with </script><!-- and & and <img src=x onerror=alert(1)>.')}\n"
+        "site: {downloads: [epub, print-pdf]}\nbody: [texts/one.md]\n" + extra, encoding="utf-8")
+
+
+# --- what the site holds ------------------------------------------------------------------------
+
+
+def test_site_has_a_page_per_book_term_and_web_edition_and_the_built_files(site):
+    out = site / "build/site"
+    index = (out / "index.html").read_text()
+    for slug in SAMPLES:
+        assert f'href="books/{slug}/index.html"' in index
+        page = (out / f"books/{slug}/index.html").read_text()
+        for name in (f"{slug}.epub", f"{slug}-screen.pdf"):
+            data = (site / "build" / slug / name).read_bytes()
+            assert (out / f"books/{slug}/{name}").read_bytes() == data
+            assert hashlib.sha256(data).hexdigest() in page  # the digest readers can check
+        assert not (out / f"books/{slug}/{slug}-print.pdf").exists()  # print editions are for printers
+        assert (out / f"books/{slug}/read/index.html").is_file()
+        assert (out / f"books/{slug}/cover-thumb.jpg").is_file()
+        assert '"@type": "Book"' in page
+    # browsable without JavaScript: an index and a page per term, each listing its books
+    assert "Historia" in (out / "subjects/index.html").read_text()
+    assert "books/pisma/index.html" in (out / "languages/ru.html").read_text()
+    assert "books/dispatches/index.html" in (out / "authors/ines-okafor.html").read_text()
+    # newest first (by date, then title)
+    records = [json.loads((site / f"build/{s}/web/book.json").read_text()) for s in SAMPLES]
+    newest = [r["slug"] for r in sorted(records, key=lambda r: (r["date"], r["title"]), reverse=True)]
+    assert sorted(SAMPLES, key=lambda s: index.index(f"books/{s}/index.html")) == newest
+    # OPDS autodiscovery
+    assert 'type="application/atom+xml;profile=opds-catalog;kind=navigation" href="opds/root.xml"' in index
+    assert 'type="application/opds+json" href="opds/root.json"' in index
+
+
+def test_every_local_link_of_every_page_resolves(site):
+    out = site / "build/site"
+    broken = []
+    for page in out.rglob("*.html"):
+        tree = html.parse(str(page))
+        ids = set(tree.xpath("//@id"))
+        for attribute in tree.xpath("//@href | //@src"):
+            url = urlparse(attribute)
+            if url.scheme or url.netloc:
+                continue
+            target = (page.parent / unquote(url.path)).resolve() if url.path else page
+            if not target.is_file():
+                broken.append(f"{page.relative_to(out)}: {attribute}")
+            elif url.fragment and target == page and url.fragment not in ids:
+                broken.append(f"{page.relative_to(out)}: {attribute} (no such id)")
+    assert not broken, broken[:20]
+
+
+def test_no_page_asks_another_host_for_anything(site):
+    out = site / "build/site"
+    for page in out.rglob("*.html"):
+        tree = html.parse(str(page))
+        loaded = tree.xpath("//script/@src | //link/@href | //img/@src | //source/@src | //iframe/@src")
+        assert not [u for u in loaded if urlparse(u).scheme or u.startswith("//")], page
+    for css in out.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", css.read_text()), css
+        assert "@import" not in css.read_text()
+
+
+def test_web_edition_is_the_books_sections_with_notes_both_ways(site):
+    read = site / "build/site/books/dispatches/read"
+    page = (read / "who-decides.html").read_text()
+    assert "epub:type" not in page and "<?xml" not in page
+    note = re.search(r'<a href="#([^"]+)" id="([^"]+)" class="noteref"', page)
+    assert note and f'id="{note[1]}"' in page and f'href="#{note[2]}"' in page  # call -> note -> back
+    assert 'rel="prev" href="lettre-de-paris.html"' in page and 'rel="next" href="last-letters.html"' in page
+    # the same words as the EPUB's chapter
+    import zipfile
+    with zipfile.ZipFile(site / "build/dispatches/dispatches.epub") as epub:
+        chapter = epub.read("EPUB/who-decides.xhtml").decode()
+    text = lambda markup: " ".join(html.fromstring(markup).xpath("string(//section)").split())  # noqa: E731
+    assert text(page) == text(chapter.split("?>", 1)[1])
+
+
+# --- OPDS ----------------------------------------------------------------------------------------
+
+
+def feed_files(out: Path, suffix: str) -> list[Path]:
+    files = sorted((out / "opds").rglob(f"*{suffix}"))
+    assert len(files) >= 9  # root, new, all, three indexes of terms and a feed per term
+    return files
+
+
+def test_opds1_feeds_are_valid_and_complete(site):
+    out = site / "build/site"
+    schema = opds1_schema()
+    for path in feed_files(out, ".xml") + [out / "feed.xml"]:
+        feed = etree.parse(str(path))
+        assert schema.validate(feed), f"{path.relative_to(out)}: {schema.error_log.last_error}"
+        if path.name == "feed.xml":
+            continue
+        rels = {link.get("rel"): link for link in feed.getroot().findall(f"{ATOM}link")}
+        assert {"self", "start"} <= set(rels), path
+        for link in feed.iter(f"{ATOM}link"):  # relative addresses that work from the feed's folder
+            href = link.get("href")
+            assert not urlparse(href).scheme, href
+            assert (path.parent / unquote(href)).resolve().is_file(), (path, href)
+        for entry in feed.getroot().findall(f"{ATOM}entry"):
+            acquisitions = [l for l in entry.findall(f"{ATOM}link") if l.get("rel", "").startswith("http://opds-spec.org/acquisition")]
+            kind = rels["self"].get("type")
+            if "kind=acquisition" in kind:
+                assert acquisitions and all(l.get("type") and l.get("length") for l in acquisitions)
+                for link in acquisitions:
+                    assert int(link.get("length")) == (path.parent / unquote(link.get("href"))).stat().st_size
+                assert entry.find("{http://purl.org/dc/terms/}language") is not None
+                assert entry.find(f"{ATOM}link[@rel='http://opds-spec.org/image/thumbnail']") is not None
+    root = etree.parse(str(out / "opds/root.xml")).getroot()
+    crawlable = root.find(f"{ATOM}link[@rel='http://opds-spec.org/crawlable']")
+    complete = etree.parse(str(out / "opds" / crawlable.get("href"))).getroot()
+    assert complete.find("{http://purl.org/syndication/history/1.0}complete") is not None
+    assert len(complete.findall(f"{ATOM}entry")) == len(SAMPLES)
+
+
+def test_opds1_schema_rejects_what_the_spec_forbids(site):
+    schema = opds1_schema()
+    good = (site / "build/site/opds/all.xml").read_bytes()
+    assert schema.validate(etree.fromstring(good))
+    for broken in (good.replace(b"<id>", b"<ident>", 1).replace(b"</id>", b"</ident>", 1),  # no id
+                   re.sub(rb'length="\d+"', b'length="big"', good, count=1),
+                   good.replace(b"<updated>", b"<updated>yesterday ", 1)):
+        assert not schema.validate(etree.fromstring(broken))
+
+
+def test_opds2_feeds_are_valid(site):
+    out = site / "build/site"
+    validator = opds2_validator()
+    for path in feed_files(out, ".json"):
+        data = json.loads(path.read_text())
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(data)]
+        assert not errors, (path.relative_to(out), errors[:5])
+        for link in [*data["links"], *data.get("navigation", ()),
+                     *(l for p in data.get("publications", ()) for l in (*p["links"], *p.get("images", ())))]:
+            assert (path.parent / unquote(link["href"])).resolve().is_file(), (path, link["href"])
+    broken = json.loads((out / "opds/all.json").read_text())
+    del broken["publications"][0]["metadata"]["title"]
+    broken["links"] = [l for l in broken["links"] if l["rel"] != "self"]
+    assert len(list(validator.iter_errors(broken))) == 2
+
+
+def test_base_url_makes_every_feed_address_absolute(tmp_path):
+    small_book(tmp_path, title="Small")
+    assert run_in(tmp_path, "site", "--base-url", "https://books.example.org/catalog/", "-j", "1") == 0
+    out = tmp_path / "build/site"
+    for path in feed_files(out, ".xml"):
+        feed = etree.parse(str(path))
+        assert opds1_schema().validate(feed)
+        assert all(l.get("href").startswith("https://books.example.org/catalog/") for l in feed.iter(f"{ATOM}link"))
+    for path in feed_files(out, ".json"):
+        assert not list(opds2_validator().iter_errors(json.loads(path.read_text())))
+    assert '"url": "https://books.example.org/catalog/books/small/"' in (out / "books/small/index.html").read_text()
+
+
+# --- what an editor writes is shown as text, and the same inputs give the same site -------------
+
+
+def test_markup_in_metadata_is_text_everywhere_and_print_is_offered_when_asked(tmp_path):
+    small_book(tmp_path)
+    assert run_in(tmp_path, "site", "-j", "1") == 0
+    out = tmp_path / "build/site"
+    for page in out.rglob("*.html"):
+        source = page.read_text()
+        assert "<script>alert" not in source and "<b>bold" not in source and "<em>Author" not in source, page
+        tree = html.fromstring(source)
+        assert not tree.xpath("//@*[starts-with(name(), 'on')] | //img[@src='x']"), page
+        for script in tree.xpath("//script[@type='application/ld+json']"):
+            assert json.loads(script.text)["name"] == NASTY  # still the title, and the element not ended early
+        assert not tree.xpath("//script[not(@type='application/ld+json')]"), page
+    book = html.parse(str(out / "books/small/index.html"))
+    assert book.xpath("string(//h1)") == NASTY
+    for path in feed_files(out, ".xml"):
+        feed = etree.parse(str(path))
+        assert all(t.text == NASTY for t in feed.iter(f"{ATOM}title") if "alert" in (t.text or ""))
+    assert json.loads((out / "opds/all.json").read_text())["publications"][0]["metadata"]["title"] == NASTY
+    # the print edition, because the manifest offers it; no screen PDF, because it does not
+    assert (out / "books/small/small-print.pdf").read_bytes() == (tmp_path / "build/small/small-print.pdf").read_bytes()
+    assert not (out / "books/small/small-screen.pdf").exists()
+
+
+def test_same_inputs_give_the_same_site(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for root in (first, second):
+        small_book(root, title="Small")
+        assert run_in(root, "site", "-j", "1") == 0
+    files = lambda root: {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "build/site").rglob("*") if p.is_file()}  # noqa: E731
+    assert files(first) == files(second)
+
+
+def test_a_typo_under_site_is_located(tmp_path, capsys):
+    small_book(tmp_path, title="Small", extra="")
+    manifest = tmp_path / "books/small.yaml"
+    manifest.write_text(manifest.read_text().replace("downloads: [epub, print-pdf]", "downloads: [epub, pdf]"))
+    assert run_in(tmp_path, "site") == 1
+    assert re.search(r"books/small.yaml:\d+:\d+: error\[M006\]: site.downloads\[1\]: expected one of epub, screen-pdf, "
+                     r"print-pdf, found 'pdf'", capsys.readouterr().err)
+
+
+def test_a_book_that_fails_keeps_its_place_in_the_site(tmp_path, capsys):
+    small_book(tmp_path, title="Small")
+    assert run_in(tmp_path, "site", "-j", "1") == 0
+    (tmp_path / "books/texts/one.md").write_text("---\ntitle: [unclosed\n---\n")
+    assert run_in(tmp_path, "site", "-j", "1") == 1
+    assert "error[" in capsys.readouterr().err
+    assert (tmp_path / "build/site/books/small/read/one.html").is_file()
+
+
+# --- validators and a real browser ---------------------------------------------------------------
+
+
+def test_pages_are_valid_html(site):
+    out = site / "build/site"
+    pages = [out / "index.html", out / "subjects/index.html", out / "languages/ru.html",
+             *sorted(out.glob("books/*/index.html")), *sorted(out.glob("books/*/read/*.html"))]
+    assert nu_check(pages) == []
+
+
+def test_a_reader_finds_downloads_and_reads_a_book_in_chromium(site, tmp_path):
+    out = site / "build/site"
+    with served(out) as base, browser() as chromium:
+        for viewport in ({"width": 1280, "height": 900}, {"width": 390, "height": 844}):
+            page = chromium.new_page(viewport=viewport, accept_downloads=True)
+            page.goto(f"{base}/index.html")
+            page.get_by_role("link", name="Dispatches from a Divided Party").click()
+            assert page.url.endswith("/books/dispatches/index.html")
+            with page.expect_download() as download:
+                page.get_by_role("link", name=re.compile("^EPUB")).click()
+            saved = tmp_path / f"{viewport['width']}.epub"
+            download.value.save_as(saved)
+            assert saved.read_bytes() == (site / "build/dispatches/dispatches.epub").read_bytes()
+
+            page.get_by_role("link", name="Read online").click()
+            first = page.url
+            assert page.locator("main h1").first.inner_text() == "The Price of Bread"
+            page.locator("a[rel=next]").click()
+            assert page.url.endswith("/lettre-de-paris.html")
+            page.locator("a[rel=prev]").click()
+            assert page.url == first
+            note = page.locator("a.noteref").first
+            note_id = note.get_attribute("href").lstrip("#")
+            ref_id = note.get_attribute("id")
+            note.click()
+            assert page.url.endswith(f"#{note_id}") and page.locator(f"[id='{note_id}']").is_visible()
+            page.locator(f"[id='{note_id}'] a.backlink").click()
+            assert page.url.endswith(f"#{ref_id}")
+            # nothing wider than the screen on a phone
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+            page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation(site, scheme):
+    axe = axe_script()
+    out = site / "build/site"
+    with served(out) as base, browser() as chromium:
+        page = chromium.new_page(color_scheme=scheme)
+        found = {}
+        for path in ("index.html", "subjects/index.html", "books/dispatches/index.html", "books/pisma/index.html",
+                     "books/dispatches/read/who-decides.html", "books/dispatches/read/index.html",
+                     "books/the-apparatus/read/notes.html" if (out / "books/the-apparatus/read/notes.html").exists()
+                     else "books/the-apparatus/read/index.html"):
+            page.goto(f"{base}/{path}")
+            page.add_script_tag(content=axe)
+            result = page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id + ': ' + v.help + ' ' + v.nodes.map(n => n.target).join(' '))")
+            if result:
+                found[path] = result
+        assert not found, found
+
+
+# --- pubkit serve ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def raw_get(port: int, path: str) -> tuple[int, bytes]:
+    """A GET with the path sent exactly as written (clients tidy '..' away)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.putrequest("GET", path, skip_accept_encoding=True)
+    connection.endheaders()
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def test_serve_rebuilds_an_edited_text_and_serves_nothing_outside_the_site(tmp_path):
+    small_book(tmp_path, title="Small")
+    (tmp_path / "secret.txt").write_text("not for the web")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "pubkit", "serve", "--port", str(port), "-j", "1"], cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                status, body = raw_get(port, "/books/small/read/one.html")
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, server.stdout.read() if server.poll() is not None else "not ready"
+            time.sleep(0.3)
+        assert b"A sentence with a note." in body and b"/__pubkit__/reload" in body
+        assert b"__pubkit__" not in (tmp_path / "build/site/books/small/read/one.html").read_bytes()
+
+        for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/books/..%2f..%2f..%2fsecret.txt", "/..%5csecret.txt",
+                     "/books/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "//etc/passwd", "/%00"):
+            status, body = raw_get(port, path)
+            assert status in (400, 404) and b"not for the web" not in body and b"root:" not in body, path
+
+        from websockets.sync.client import connect
+
+        with connect(f"ws://127.0.0.1:{port}/__pubkit__/reload") as reload:  # as the open page listens
+            text = tmp_path / "books/texts/one.md"
+            text.write_text(text.read_text().replace("A sentence with a note.", "A sentence the editor just wrote."))
+            assert reload.recv(timeout=30) == "reload"
+        assert b"the editor just wrote" in raw_get(port, "/books/small/read/one.html")[1]
+    finally:
+        server.send_signal(signal.SIGINT)  # Ctrl-C
+        try:
+            code = server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise
+    assert code == 0, server.stdout.read()
