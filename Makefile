@@ -15,6 +15,7 @@ $(BIN)/pubkit: pyproject.toml
 
 books: $(BIN)/pubkit
 	$(BIN)/pubkit build
+	$(BIN)/pubkit site
 
 test: $(BIN)/pubkit
 	$(BIN)/python -m pytest
@@ -23,6 +24,7 @@ bench: $(BIN)/pubkit
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/epub_bench.py
 	$(BIN)/python bench/build_bench.py
+	$(BIN)/python bench/site_bench.py
 
 clean:
 	rm -rf build
