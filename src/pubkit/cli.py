@@ -120,7 +120,8 @@ def _site(args) -> int:
         print(diagnostic, file=sys.stderr)
     if len(diagnostics):
         print(format_summary(diagnostics), file=sys.stderr)
-    print(f"pubkit: site in {options.folder}/ ({time.perf_counter() - started:.1f} s); open {options.folder / 'index.html'}")
+    if (options.folder / "index.html").is_file():
+        print(f"pubkit: site in {options.folder}/ ({time.perf_counter() - started:.1f} s); open {options.folder / 'index.html'}")
     failed = diagnostics.has_errors() or (args.strict and len(diagnostics.warnings) > 0)
     return EXIT_FAILED if failed else EXIT_OK
 

@@ -73,7 +73,13 @@ def make_site(manifests: list[Path], options: SiteOptions, progress: Progress | 
         diagnostics.extend(more)
         listings = [read_listing(options.out_dir, b.slug) or b for b in listings]
 
-    theme, problems = load_theme(options.theme, theme_search_path(Path.cwd()), Location("pubkit site"))
+    if not listings:
+        diagnostics.add(error("S002", "no book has been built, so there is no site to make: "
+                                         "mend the errors above and run pubkit site again", None))
+        return SiteResult(diagnostics)
+    # the catalog's theme is found as the books' themes are: in the project beside books/, then pubkit's
+    project = manifests[0].resolve().parent
+    theme, problems = load_theme(options.theme, theme_search_path(project), Location("pubkit site"))
     diagnostics.extend(problems)
     if theme is None:
         return SiteResult(diagnostics)
@@ -86,7 +92,7 @@ def make_site(manifests: list[Path], options: SiteOptions, progress: Progress | 
     try:
         files = site_files(listings, theme, words, info)
     except OSError as exc:
-        diagnostics.append(error("S001", f"cannot read a built file for the site: {exc}", None))
+        diagnostics.add(error("S001", f"cannot read a built file for the site: {exc}", None))
         return SiteResult(diagnostics)
     return SiteResult(diagnostics, write_site(options.folder, files))
 
