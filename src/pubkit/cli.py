@@ -47,13 +47,26 @@ def main(argv: list[str] | None = None) -> int:
     cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
 
+    cmd = commands.add_parser("import", help="bring articles in from the web or saved pages, as texts "
+                                             "(the only command that uses the network)")
+    cmd.add_argument("sources", nargs="*", help="addresses (http/https), saved HTML files, or folders of them")
+    cmd.add_argument("--into", type=Path, required=True, help="the texts' folder, e.g. books/texts/the-rise-of-stalinism")
+    cmd.add_argument("--book", metavar="CONTENTS", help="a work's contents page: import every chapter it links and "
+                                                       "write a manifest beside the texts' folder")
+    cmd.add_argument("--offline", action="store_true", help="refuse addresses: saved files only")
+    cmd.add_argument("--force", action="store_true", help="overwrite texts an editor changed")
+    cmd.add_argument("--update", action="store_true", help="re-import only the texts nobody edited since their import")
+    cmd.add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    cmd.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
+
     cmd = commands.add_parser("clean", help="empty the build cache")
     cmd.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
     cmd.add_argument("--cache", type=Path, help="the cache folder (default: OUT/.cache)")
     args = parser.parse_args(argv)
 
     try:
-        return {"build": _build, "check": _build, "site": _site, "serve": _serve, "clean": _clean}[args.command](args)
+        return {"build": _build, "check": _build, "site": _site, "serve": _serve, "import": _import,
+                "clean": _clean}[args.command](args)
     except KeyboardInterrupt:
         print("pubkit: interrupted", file=sys.stderr)
         return EXIT_FAILED
@@ -133,6 +146,29 @@ def _serve(args) -> int:
     if manifests is None:
         return EXIT_USAGE
     return serve(manifests, _site_options(args), args.host, args.port)
+
+
+def _import(args) -> int:
+    from .importer.run import ImportOptions, import_book, import_sources
+
+    if bool(args.sources) == bool(args.book):
+        print("pubkit import: give the sources to import, or --book with a work's contents page (not both)", file=sys.stderr)
+        return EXIT_USAGE
+    options = ImportOptions(into=args.into, offline=args.offline, force=args.force, update=args.update)
+    if args.book:
+        imported, diagnostics = import_book(args.book, options)
+    else:
+        imported, diagnostics = import_sources(args.sources, options)
+    if args.json:
+        print(to_json(diagnostics))
+    else:
+        for diagnostic in diagnostics:
+            print(diagnostic, file=sys.stderr)
+        for text in imported:
+            print(f"imported {text.address} -> {args.into / text.file}")
+        if len(diagnostics):
+            print(format_summary(diagnostics), file=sys.stderr)
+    return EXIT_FAILED if diagnostics.has_errors() else EXIT_OK
 
 
 def _build(args) -> int:
