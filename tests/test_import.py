@@ -339,3 +339,24 @@ def test_the_real_encoding_wins_over_the_declared_one(declared, encoding):
     data = f"<html><head>{head}</head><body><p>{words} and a few more words to read.</p></body></html>".encode(encoding)
     text = decode_html(data, None)
     assert words in text and "Ã" not in text
+
+
+def test_imported_articles_build_into_an_epub_that_passes_epubcheck_and_ace(tmp_path, site, capsys):
+    from test_accessibility import ace_command, run_ace
+
+    from conftest import unavailable
+
+    sources = [f"{site.base}/cms-article.html", f"{site.base}/tracked.html"]
+    assert pubkit(tmp_path, "import", *sources, "--into", "books/texts/news", capsys=capsys)[0] == 0
+    (tmp_path / "books/news.yaml").write_text(
+        "title: Articles\ncreators: [{name: The Editors, role: editor}]\nlanguage: en\ndate: 2026-01-01\n"
+        "front: [titlepage, contents]\nbody: [texts/news/*.md]\nback: [notes]\n")
+    if shutil.which("java") is None:
+        unavailable("EPUBCheck needs a Java runtime (see .ci/run)")
+    code, _, err = pubkit(tmp_path, "build", "books/news.yaml", "--format", "epub", "--check", "--strict", capsys=capsys)
+    assert code == 0, err
+    command = ace_command()
+    if command is None:
+        unavailable("DAISY Ace or Chromium is not installed (see .ci/run)")
+    report = json.loads(run_ace(command, tmp_path / "build/news/news.epub", tmp_path / "ace").read_text())
+    assert [t["earl:test"]["dct:title"] for a in report["assertions"] for t in a.get("assertions", [])] == []

@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     cmd = commands.add_parser("site", help="build the readers' site: catalog, book pages, web editions, OPDS feeds "
                                            "(in OUT/site)")
     _site_arguments(cmd)
+    cmd.add_argument("--format", action="append", choices=["epub", "screen-pdf", "web"],
+                     help="rebuild only these before assembling the site, the rest as last built (repeatable; default: all)")
 
     cmd = commands.add_parser("serve", help="serve the site on this machine, rebuilding and reloading as books change")
     _site_arguments(cmd)
@@ -120,7 +122,7 @@ def _manifests(args) -> list[Path] | None:
 
 
 def _site(args) -> int:
-    from .site.make import make_site
+    from .site.make import SITE_FORMATS, make_site
 
     manifests = _manifests(args)
     if manifests is None:
@@ -128,7 +130,7 @@ def _site(args) -> int:
     started = time.perf_counter()
     options = _site_options(args)
     with _progress(False) as progress:
-        diagnostics = make_site(manifests, options, progress).diagnostics
+        diagnostics = make_site(manifests, options, progress, formats=tuple(args.format or SITE_FORMATS)).diagnostics
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
     if len(diagnostics):

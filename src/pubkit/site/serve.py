@@ -3,11 +3,16 @@
 A change is made visible in two steps: the web edition and the site's pages first (a second or
 so: the cache converts only the edited text), then the EPUB and PDFs in the background. Open
 pages reload through a WebSocket after each step. Only files inside the site folder are served.
+
+Each rebuild is a `pubkit site` process of its own: the build forks its layout workers, and a
+process that forks must not have other threads running (this one has the server's), or a child
+can inherit a lock that is held and never released.
 """
 
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import sys
 from pathlib import Path
 
@@ -34,13 +39,26 @@ class SiteServer:
         self.clients: set = set()
         self.stale = False  # the downloads are behind the texts
         self.background: asyncio.Task | None = None
+        self.running: set[asyncio.subprocess.Process] = set()
 
-    def rebuild(self, formats: tuple[str, ...]) -> bool:
-        """Build these formats and assemble the site; whether any file of the site changed."""
-        result = make_site(self.manifests, self.options, formats=formats)
-        for diagnostic in result.diagnostics:
-            print(diagnostic, file=sys.stderr)
-        return bool(result.changed)
+    async def rebuild(self, formats: tuple[str, ...]) -> bool:
+        """Build these formats and assemble the site, in a `pubkit site` process; its diagnostics
+        go to this terminal. Whether the site was assembled (its errors are the editor's to see)."""
+        process = await asyncio.create_subprocess_exec(*self.command(formats), stdout=subprocess.DEVNULL)
+        self.running.add(process)
+        try:
+            return await process.wait() in (0, 1)
+        finally:
+            self.running.discard(process)
+
+    def command(self, formats: tuple[str, ...]) -> list[str]:
+        o = self.options
+        command = [sys.executable, "-m", "pubkit", "site", *map(str, self.manifests), "--out", str(o.out_dir),
+                   "-j", str(o.jobs), "--lang", o.language, "--theme", o.theme, *(f"--format={f}" for f in formats)]
+        for flag, value in (("--base-url", o.base_url), ("--title", o.title), ("--cache", o.cache_dir)):
+            if value:
+                command += [flag, str(value)]
+        return command + (["--strict"] if o.strict else [])
 
     def app(self):
         from starlette.applications import Starlette
@@ -97,6 +115,8 @@ class SiteServer:
             async def __aexit__(self, *exc):
                 self.stop.set()
                 self.task.cancel()
+                for process in list(server.running):  # a rebuild under way stops with the server
+                    process.terminate()
                 try:
                     await self.task
                 except asyncio.CancelledError:
@@ -110,7 +130,7 @@ class SiteServer:
         from watchfiles import awatch
 
         async for _ in awatch(*self.watched, stop_event=stop, step=50, debounce=150):
-            if await asyncio.to_thread(self.rebuild, ("web",)):
+            if await self.rebuild(("web",)):
                 await self.notify()
             self.stale = True
             if self.background is None or self.background.done():
@@ -119,7 +139,7 @@ class SiteServer:
     async def _downloads(self) -> None:
         while self.stale:  # edits made meanwhile are caught up with by the next round
             self.stale = False
-            if await asyncio.to_thread(self.rebuild, DOWNLOADS):
+            if await self.rebuild(DOWNLOADS):
                 await self.notify()
 
 
@@ -138,7 +158,8 @@ def serve(manifests: list[Path], options: SiteOptions, host: str, port: int) -> 
     watched = sorted({m.resolve().parent for m in manifests} | {p.resolve() for p in (Path("themes"),) if p.is_dir()})
     server = SiteServer(manifests, options, watched)
     print("pubkit: building the site ...", file=sys.stderr)
-    server.rebuild(SITE_FORMATS)
+    for diagnostic in make_site(manifests, options).diagnostics:  # here: no server thread runs yet
+        print(diagnostic, file=sys.stderr)
     print(f"pubkit: serving {options.folder}/ at http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
     uvicorn.run(server.app(), host=host, port=port, log_level="warning")
     return 0
