@@ -34,6 +34,16 @@ ERRORS = {
         "# One\n\n![A map](https://example.com/map.png)\n",
         "books/texts/one.md:3:10: error[X204]: image 'https://example.com/map.png' is not a file in the project; remote and inline images are not allowed, save it beside the text",
     ),
+    "a control character": (
+        "# One\n\nWords and\x08 more.\n",
+        "books/texts/one.md:3:10: error[T006]: expected text, found the control character U+0008; delete it (often the "
+        "trace of a file saved in another encoding)",
+    ),
+    "a C1 control character, after old Mac line ends": (
+        "# One\r\rCaf\x82 cr\xe8me.\r",
+        "books/texts/one.md:3:4: error[T006]: expected text, found the control character U+0082; delete it (often the "
+        "trace of a file saved in another encoding)",
+    ),
     "not UTF-8": (
         None,
         "books/texts/one.md:1:6: error[T003]: expected UTF-8 text, found the byte 0xe9; save the file as UTF-8",
@@ -41,6 +51,16 @@ ERRORS = {
 }
 
 WARNINGS = {
+    "a direction override": (
+        "# One\n\nThe total is \u202e0001\u202c.\n",
+        "books/texts/one.md:3:14: warning[T007]: found the invisible direction control U+202E, which reorders the text "
+        "after it; delete it unless the text needs it",
+    ),
+    "a byte-order mark inside the text": (
+        "\ufeff# One\n\nWords\ufeff here.\n",
+        "books/texts/one.md:3:6: warning[T007]: found a byte-order mark (U+FEFF) inside the text, where it is an invisible "
+        "character; delete it",
+    ),
     "broken anchor": (
         "# One\n\nSee [below](#nowhere) and [two](two.md#a-section).\n",
         "books/texts/one.md:3:13: warning[X201]: link '#nowhere' matches no anchor in the book; the link is removed, its words are kept",

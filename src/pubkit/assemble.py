@@ -152,6 +152,7 @@ def _section(slot: _Slot, manifest: Manifest, library: Library, read_text: ReadT
         return Section(title=heading, title_html=html.escape(heading, quote=False), **base), None, []
 
     lang = manifest.metadata.language
+    problems: list[Diagnostic] = []
     if entry.inline is not None:
         text = Text(manifest.file, str(entry.location.file), entry.inline, entry.location.line or 1)
     else:
@@ -185,7 +186,7 @@ def _section(slot: _Slot, manifest: Manifest, library: Library, read_text: ReadT
         characters=converted.characters,
         **base,
     )
-    return section, converted, list(converted.diagnostics)
+    return section, converted, problems + list(converted.diagnostics)
 
 
 def _from_file_name(path: Path) -> str:

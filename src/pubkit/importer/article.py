@@ -256,7 +256,7 @@ def _take_notes(article: Article, tree: etree._Element, notes_page: Callable[[st
             article.notes[label] = Note(label, definition)
             taken_labels[key] = label
         article.notes[label].calls += 1
-        marker = etree.Element("pubkit-note", label=label)
+        marker = call.makeelement("pubkit-note", {"label": label})  # an HTML element, like the page's
         marker.tail = call.tail
         call.getparent().replace(call, marker)
 

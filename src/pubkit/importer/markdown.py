@@ -20,7 +20,7 @@ CAPTION = re.compile(r"(^|\s)(caption|legend|credit)(\s|$)", re.I)
 VERSE = re.compile(r"(^|\s)(poem|poetry|verse|stanza)(\s|$)", re.I)
 SMALL_CAPS = re.compile(r"small-?caps", re.I)
 # Characters that mean something to Markdown where they stand.
-INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
+INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>~|{])")
 ENTITY = re.compile(r"&(?=#?\w+;)")
 LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)]|:::)")
 
@@ -67,7 +67,7 @@ def _blocks(element: etree._Element, context: Context) -> list[str]:
 
     def flush() -> None:
         if run:
-            holder = etree.Element("p")
+            holder = element.makeelement("p", {})
             holder.text = run[0] if isinstance(run[0], str) else None
             for item in run:
                 if not isinstance(item, str):
@@ -151,7 +151,7 @@ def _paragraph(element: etree._Element, context: Context) -> str:
 def _verse(element: etree._Element, context: Context) -> str:
     """A poem: a line per line of the page, stanzas apart."""
     if element.tag == "pre":
-        lines = element.text_content().splitlines()
+        lines = [_escape(_clean(line)) for line in element.text_content().splitlines()]
     else:
         marked = _inline(element, context, keep_breaks=True)
         lines = marked.split("\n")
@@ -294,7 +294,9 @@ def _inline_element(element: etree._Element, context: Context) -> str:
     if tag in ("sup", "sub"):
         return f"<{tag}>{inner}</{tag}>" if inner.strip() else ""
     if tag == "code":
-        code = element.text_content()
+        code = " ".join(element.text_content().split())
+        if not code:
+            return ""
         return f"`{code}`" if "`" not in code else f"`` {code} ``"
     if tag == "a":
         return _link(element, inner, context)

@@ -30,7 +30,8 @@ from ..texts import Text
 from . import rawhtml
 from .parser import parser_for
 
-EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][\w.:-]*)\}\s*$")
+EXPLICIT_ID = re.compile(r"\s*(?<!\\)\{#([A-Za-z][\w.:-]*)\}\s*$")  # '\{#x}' is words
+CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(?:.+?)(?<!`)\1(?!`)", re.S)  # not after a backslash
 UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
@@ -235,6 +236,8 @@ class _Job:
                 self.raw_attributes(child, parent)
             elif child.type == "text":
                 for match in UNDEFINED_NOTE.finditer(child.content):
+                    if not re.search(r"(?<!\\)\[\^" + re.escape(match[1]) + r"\]", CODE_SPAN.sub("", parent.content)):
+                        continue  # written '\[^1\]': the words, not a reference
                     self.diagnostics.append(error(
                         "X203", f"footnote reference '[^{match[1]}]' has no definition; "
                                 f"expected a line '[^{match[1]}]: ...' in this text", self.at(parent, match[0])))
