@@ -16,7 +16,6 @@ import zipfile
 from pathlib import Path
 
 import pikepdf
-import pytest
 
 from conftest import ROOT
 

@@ -22,7 +22,7 @@ from markupsafe import escape
 
 from . import fonts as fontlib
 from .diagnostics import Diagnostic, Location, error
-from .formats import EPUB, PRINT_PDF, SCREEN_PDF, WEB, Format  # noqa: F401 (where renderers look for them)
+from .formats import EPUB, PRINT_PDF, SCREEN_PDF, Format  # noqa: F401 (where renderers look for them)
 from .model import Book, Section, TocEntry
 from .notes import place_notes
 from .provenance import group_sources

@@ -50,7 +50,6 @@ class Article:
     authors: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # front-matter keys: date, source, translator, ...
     language: str | None = None
-    description: str | None = None
     body: etree._Element | None = None
     notes: dict[str, Note] = field(default_factory=dict)  # label -> note, in order of first call
     missing_notes: list[str] = field(default_factory=list)  # calls whose definition was not found
@@ -158,7 +157,7 @@ def _archive_article(tree: etree._Element, address: str) -> Article:
         meta["source"] = first
     title = chapter or work
     return Article(address, title, subtitle if chapter is None else None, [author] if author else [], meta,
-                   tree.get("lang") or _xml_lang(tree), None, body)
+                   tree.get("lang") or _xml_lang(tree), body)
 
 
 def _is_navigation(element: etree._Element) -> bool:
@@ -206,8 +205,7 @@ def _site_article(tree: etree._Element, address: str) -> Article:
         for heading in body.xpath(".//h1"):
             if title and _words(heading.text_content()) == title:
                 _drop(heading)
-    return Article(address, title, meta_of("og:description") and None, authors, meta,
-                   tree.get("lang") or _xml_lang(tree), meta_of("description", "og:description"), body)
+    return Article(address, title, None, authors, meta, tree.get("lang") or _xml_lang(tree), body)
 
 
 def _main_element(tree: etree._Element) -> etree._Element | None:

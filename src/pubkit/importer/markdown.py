@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -85,7 +85,7 @@ def _blocks(element: etree._Element, context: Context) -> list[str]:
         if not isinstance(child.tag, str):
             continue
         tail = child.tail
-        if child.tag in BLOCKS or (child.tag == "img" and _is_figure_image(child)):
+        if child.tag in BLOCKS or child.tag == "img":  # an image between blocks is a figure of its own
             flush()
             out.extend(_block(child, context))
         else:
@@ -235,11 +235,6 @@ def _figure(element: etree._Element, context: Context) -> list[str]:
     if caption:  # under the image; without an image, the caption's words still
         out.append("*" + caption.strip("*") + "*" if out else caption)
     return out
-
-
-def _is_figure_image(image: etree._Element) -> bool:
-    """An image standing between blocks (not inside a line of text) is a figure of its own."""
-    return True
 
 
 def _image(image: etree._Element, context: Context, caption: str = "") -> str:

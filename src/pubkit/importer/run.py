@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
 from ..diagnostics import Diagnostic, Diagnostics, Location, error, warning
+from ..writers.files import write_atomically
 from .article import Article, archive_information, parse, read_article
 from .decode import decode_html
 from .fetch import Fetcher, ImportFailure
@@ -201,15 +202,13 @@ def _write_text(address, page, article: Article, name: str, role: str, link_map:
     for file, data in images.items():
         target = options.into / "images" / file
         if not (target.is_file() and target.read_bytes() == data):
-            ledger.folder.joinpath("images").mkdir(exist_ok=True)
-            from ..writers.files import write_atomically
-
             write_atomically(target, data)
     ledger.write(name, text.encode("utf-8"), page.address)
     return problems
 
 
 def _write_manifest(tree, address: str, imported: list[Imported], options: ImportOptions) -> list[Diagnostic]:
+    """books/<folder>.yaml for the work: its metadata from the contents page, its texts by role."""
     import yaml
 
     folder = options.into
@@ -246,8 +245,6 @@ def _write_manifest(tree, address: str, imported: list[Imported], options: Impor
     data = {k: v for k, v in data.items() if v}
     header = (f"# Imported by pubkit on {options.today.isoformat()} from {address}\n"
               "# Edit this manifest, not the texts: re-importing leaves edited texts alone.\n")
-    from ..writers.files import write_atomically
-
     write_atomically(manifest, (header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)).encode("utf-8"))
     return []
 

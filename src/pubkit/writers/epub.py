@@ -9,6 +9,7 @@ off, and the zip is re-packed deterministically with ``xml:lang`` added to ``<pa
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 
@@ -44,7 +45,7 @@ def epub_bytes(rendered: Rendered) -> bytes:
         item.properties = list(resource.properties)
         publication.add_item(item)
 
-    counter = iter(range(1, 10_000))
+    counter = itertools.count(1)  # one id per navigation point, however many the book has
     publication.toc = [_ncx_entry(point, counter) for point in rendered.toc]
     publication.add_item(epub.EpubNcx())  # ebooklib's spine always names an NCX; old readers use it
     publication.spine = spine
