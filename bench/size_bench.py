@@ -1,6 +1,7 @@
 """Inputs of every size (issue 11): each case builds, or fails with a clear diagnostic, in time and
 memory proportional to its size. Every case runs at full size and at a quarter of it; the ratio of
-their times shows the growth (about 4 for a linear step; 16 would be quadratic).
+their times, less what any build costs, shows the growth (about 4 for a linear step; 16 would be
+quadratic).
 
     python bench/size_bench.py [--case NAME] [--formats epub,print-pdf]
 """
@@ -113,6 +114,10 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=1800, help="seconds before a build is stopped")
     args = parser.parse_args()
     formats = [f"--format={f}" for f in args.formats.split(",")]
+    with tempfile.TemporaryDirectory() as scratch:  # what any build costs: start, cover, one short text
+        _book(Path(scratch), {"one.md": "---\ntitle: One\n---\n\nWords.\n"})
+        base = run([*PUBKIT, "build", "book.yaml", *formats, "-j", "2", "--quiet"], Path(scratch), args.limit)[0]
+    print(f"a one-paragraph book: {base:.1f} s; growth = (full - that) / (quarter - that), 4 for a linear step")
     print(f"{'case':24} {'size':>7} {'build':>9} {'peak':>9} {'exit':>5}  {'quarter':>8} {'growth':>7}  diagnostics")
     for name in args.case or CASES:
         results = {}
@@ -124,7 +129,8 @@ def main() -> None:
                 results[scale] = (size, *run([*PUBKIT, "build", "book.yaml", *formats, "-j", "2", "--quiet"], root, args.limit))
         size, seconds, peak, code, diagnostic = results[1.0]
         quarter = results[0.25][1]
-        print(f"{name:24} {size / 1e6:6.1f}M {seconds:8.1f}s {peak:7d}Mi {code:5d}  {quarter:7.1f}s {seconds / quarter:7.1f}  "
+        growth = f"{(seconds - base) / (quarter - base):7.1f}" if quarter - base > 0.25 else "      -"  # too quick to tell
+        print(f"{name:24} {size / 1e6:6.1f}M {seconds:8.1f}s {peak:7d}Mi {code:5d}  {quarter:7.1f}s {growth}  "
               f"{diagnostic[:120]}", flush=True)
 
 

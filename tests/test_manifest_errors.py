@@ -152,3 +152,29 @@ def test_missing_manifest(project, capsys):
     run = project.pubkit("books/nope.yaml", capsys=capsys)
     assert run.code == 1
     assert "books/nope.yaml: error[M000]: manifest 'books/nope.yaml' does not exist" in run.err
+
+
+def test_a_manifest_not_in_utf8_is_located(project, capsys):
+    project.write({"books/texts/one.md": TEXT})
+    (project.root / "books/book.yaml").write_bytes("title: Caf\u00e9\ncreators: [Ann]\n".encode("latin-1"))
+    run = project.pubkit("books/book.yaml", capsys=capsys)
+    assert run.code == 1
+    assert "books/book.yaml:1:11: error[M000]: expected UTF-8 text, found the byte 0xe9; save the file as UTF-8" in run.err
+
+
+@pytest.mark.parametrize("ends", ["\n", "\r\n", "\r"])
+def test_any_line_ends_and_a_leading_byte_order_mark_are_accepted(project, capsys, ends):
+    manifest = "\ufefftitle: A\ncreators: [Ann]\nlanguage: en\ndate: 2024-01-01\nbody: [texts/one.md]\n".replace("\n", ends)
+    project.write({"books/texts/one.md": TEXT})
+    (project.root / "books/book.yaml").write_bytes(manifest.encode("utf-8"))
+    run = project.pubkit("books/book.yaml", capsys=capsys)
+    assert run.code == 0 and "warning" not in run.err, run.err
+
+
+def test_an_invisible_direction_override_is_a_located_warning(project, capsys):
+    project.write({"books/book.yaml": "title: A\ncreators: [Ann]\nlanguage: en\ndate: 2024-01-01\n"
+                                      "subtitle: \u202eedition\nbody: [texts/one.md]\n", "books/texts/one.md": TEXT})
+    run = project.pubkit("books/book.yaml", capsys=capsys)
+    assert run.code == 0
+    assert "books/book.yaml:5:11: warning[M014]: found the invisible direction control U+202E, which reorders the " \
+           "text after it; delete it unless the text needs it" in run.err

@@ -13,18 +13,12 @@ from pathlib import Path
 
 import langcodes
 
+from .config.characters import check_characters, decode_utf8
 from .config.schema import Checker
 from .config.yamlpos import load_yaml
-from .diagnostics import Diagnostic, Location, error, relative_path, warning
+from .diagnostics import Diagnostic, Location, error, has_errors, relative_path
 
 URL = re.compile(r"^https?://\S+$")
-# Characters no book can show: C0 and C1 controls (tab and line ends aside). Usually the trace of
-# a file saved in one encoding and read in another.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Invisible characters that change what the reader sees: direction overrides and isolates, and a
-# byte-order mark anywhere but at the start (where it is only the file's signature).
-INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\ufeff]")
-LINE_END = re.compile(r"\r\n|\r|\n")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -47,40 +41,16 @@ class Text:
 def read_text(path: Path) -> tuple[Text | None, list[Diagnostic]]:
     file = relative_path(path)
     try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = exc.object[: exc.start]
-        line, col = before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1
-        return None, [error("T003", f"expected UTF-8 text, found the byte 0x{exc.object[exc.start]:02x}; "
-                                    "save the file as UTF-8", Location(file, line, col))]
+        raw, problems = decode_utf8(path.read_bytes(), file, "T003")
     except OSError as exc:
         return None, [error("T003", f"cannot read text: {exc.strerror}", Location(file))]
-    characters = _characters(raw, file)
-    if any(d.severity.value == "error" for d in characters):
+    if raw is None:
+        return None, problems
+    characters = check_characters(raw, file, "T006", "T007")
+    if has_errors(characters):
         return None, characters
     text, problems = _parse(path, file, raw)
     return text, problems + (characters if text is not None else [])
-
-
-def _characters(raw: str, file: str) -> list[Diagnostic]:
-    """Control characters are errors, invisible reordering characters warnings, each where it is."""
-    found = []
-    for match in [*CONTROL.finditer(raw), *INVISIBLE.finditer(raw)][:20]:
-        before = raw[: match.start()]
-        line = len(LINE_END.findall(before)) + 1
-        col = match.start() - max(before.rfind("\n"), before.rfind("\r"))
-        char = match[0]
-        where = Location(file, line, col)
-        if CONTROL.match(char):
-            found.append(error("T006", f"expected text, found the control character U+{ord(char):04X}; delete it "
-                                       "(often the trace of a file saved in another encoding)", where))
-        elif char == "\ufeff":
-            found.append(warning("T007", "found a byte-order mark (U+FEFF) inside the text, where it is an invisible "
-                                         "character; delete it", where))
-        else:
-            found.append(warning("T007", f"found the invisible direction control U+{ord(char):04X}, which reorders the "
-                                         "text after it; delete it unless the text needs it", where))
-    return sorted(found, key=lambda d: (d.location.line, d.location.col))
 
 
 def _parse(path: Path, file: str, raw: str) -> tuple[Text | None, list[Diagnostic]]:

@@ -21,6 +21,7 @@ from ..paged.geometry import parse_trim
 from ..paged.vendors import PAPERS, TRIMS, VENDORS
 from ..roles import MATTER_ROLES, ROLES, Source
 from .paths import Resolver
+from .characters import check_characters, decode_utf8
 from .schema import Checker, describe
 from .yamlpos import load_yaml
 
@@ -96,9 +97,12 @@ def _downloads(check: Checker, data: dict) -> tuple[str, ...]:
 def load_manifest(path: Path) -> tuple[Manifest | None, list[Diagnostic]]:
     file = relative_path(path)
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [error("M000", f"cannot read manifest: {exc}", Location(file))]
+        source, problems = decode_utf8(path.read_bytes(), file, "M000")
+    except OSError as exc:
+        return None, [error("M000", f"cannot read manifest: {exc.strerror}", Location(file))]
+    if source is None:
+        return None, problems
+    invisible = check_characters(source, file, None, "M014")  # control characters: the YAML reader's Y001
     data, positions, problems = load_yaml(source, file)
     if problems:
         return None, problems
@@ -160,7 +164,7 @@ def load_manifest(path: Path) -> tuple[Manifest | None, list[Diagnostic]]:
     )
     if check.diagnostics:
         return None, check.diagnostics
-    return manifest, []
+    return manifest, invisible
 
 
 # --- pass 1: metadata -------------------------------------------------------------------------
