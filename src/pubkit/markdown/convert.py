@@ -102,7 +102,9 @@ def place_images(converted: Converted, library: Library) -> Converted:
 def convert_text(text: Text, section_id: str, library: Library, lang: str) -> Converted:
     md = parser_for(lang)
     env: dict = {"section_id": section_id}
-    tokens = md.parse(text.body, env)
+    # A final line end changes nothing in Markdown, and spares mdit-py-plugins' container rule an
+    # IndexError on a quoted container at the very end ('> ::: verse\n> words\n>'; found by Hypothesis).
+    tokens = md.parse(text.body if text.body.endswith("\n") else text.body + "\n", env)
     job = _Job(text, section_id, library)
     _raw_blocks(tokens, md, env, job.findings)
 
