@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..diagnostics import relative_path
 from ..render import Rendered
+from ..xrefs import ID_ATTR
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def layout_of(rendered: Rendered, html: str, options: PdfOptions, check_styleshe
     styles = b"".join(r.data for r in rendered.resources if r.media_type == "text/css").decode("utf-8")
     files = {r.href: (r.source or r.data, r.media_type) for r in rendered.resources  # with the images it shows
              if not r.media_type.startswith("image/") or f'"{r.href}"' in html or r.href in styles}
+    shown = set(ID_ATTR.findall(html))  # the sections this layout holds: a piece holds one, not the book's thousand
     return Layout(html, files, options, book.theme, {a.href: relative_path(a.source) for a in book.assets if a.href in files},
-                  {s.id: s.file or s.id for s in book.sections}, check_stylesheets)
+                  {s.id: s.file or s.id for s in book.sections if s.id in shown}, check_stylesheets)
 
 
