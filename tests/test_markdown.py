@@ -58,3 +58,18 @@ def test_conversion(tmp_path, title, source, expected):
 
 def test_fixture_files_exist():
     assert len(CASES) >= 20
+
+
+def test_a_forty_level_list_keeps_every_item(tmp_path):
+    source = "\n".join("  " * level + f"- item at depth {level + 1}" for level in range(40)) + "\n"
+    html = convert(source, "en", tmp_path)
+    assert html.count("<ul") == 40 and "item at depth 40" in html
+
+
+def test_nesting_beyond_the_limit_is_an_error_not_lost_words(tmp_path):
+    source = "Words.\n\n" + "\n".join("  " * level + f"- item at depth {level + 1}" for level in range(60)) + "\n"
+    text = Text(tmp_path / "deep.md", "deep.md", source, 1)
+    converted = convert_text(text, "deep", Library(tmp_path, {tmp_path / "deep.md": "deep"}), "en")
+    assert [str(d) for d in converted.diagnostics] == [
+        "deep.md:51: error[X211]: lists or quotations nested about 50 levels deep, the most a text may have; "
+        "what lies deeper would be lost: nest less"]

@@ -28,7 +28,7 @@ from ..fonts import characters
 from ..model import Asset, Note
 from ..texts import Text
 from . import rawhtml
-from .parser import parser_for
+from .parser import MAX_NESTING, parser_for
 
 EXPLICIT_ID = re.compile(r"\s*(?<!\\)\{#([A-Za-z][\w.:-]*)\}\s*$")  # '\{#x}' is words
 CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(?:.+?)(?<!`)\1(?!`)", re.S)  # not after a backslash
@@ -99,6 +99,10 @@ def place_images(converted: Converted, library: Library) -> Converted:
     return dataclasses.replace(converted, html=html, notes=notes)
 
 
+def _failed(text: Text, problem: Diagnostic) -> Converted:
+    return Converted("", (), None, None, (), (problem,))
+
+
 def convert_text(text: Text, section_id: str, library: Library, lang: str) -> Converted:
     md = parser_for(lang)
     env: dict = {"section_id": section_id}
@@ -106,6 +110,11 @@ def convert_text(text: Text, section_id: str, library: Library, lang: str) -> Co
     # IndexError on a quoted container at the very end ('> ::: verse\n> words\n>'; found by Hypothesis).
     tokens = md.parse(text.body if text.body.endswith("\n") else text.body + "\n", env)
     job = _Job(text, section_id, library)
+    too_deep = next((t for t in tokens if t.level >= MAX_NESTING - 2 and t.map), None)
+    if too_deep is not None:
+        return _failed(text, error("X211", f"lists or quotations nested about {MAX_NESTING // 2} levels deep, the most "
+                                           "a text may have; what lies deeper would be lost: nest less",
+                                   Location(text.file, text.body_line + too_deep.map[0])))
     _raw_blocks(tokens, md, env, job.findings)
 
     title, title_html = _take_title(tokens, text, md, env)

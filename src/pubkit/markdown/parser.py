@@ -11,6 +11,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import blocks, breaks, spacing, tables
 
+MAX_NESTING = 100  # token levels: about 49 nested lists, deep enough for any text, shallow enough for the stack
+
 # Curly quotes per language: primary open/close, secondary open/close (markdown-it's order).
 # French uses guillemets with a narrow no-break space inside.
 QUOTES: dict[str, str | list[str]] = {
@@ -42,7 +44,10 @@ def parser_for(lang: str) -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
         # html=True so that raw HTML is *seen* (and reported), never passed through: see render.py
-        {"typographer": True, "xhtmlOut": True, "html": True, "quotes": quotes_for(lang)},
+        {"typographer": True, "xhtmlOut": True, "html": True, "quotes": quotes_for(lang),
+         # markdown-it drops whatever lies deeper than this (its default, 20, is ten list levels);
+         # convert.py reports a text that reaches it rather than lose words
+         "maxNesting": MAX_NESTING},
         renderer_cls=XhtmlRenderer,
     )
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
