@@ -15,10 +15,12 @@ catalog are removed. The same inputs give the same bytes.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build import BuildOptions, build
+from ..cache import STALE_TEMPORARY
 from ..diagnostics import Diagnostics, Location, error
 from ..fonts import characters, subset_font
 from ..progress import Progress
@@ -141,6 +143,8 @@ def write_site(folder: Path, files: dict[str, bytes | Path]) -> list[str]:
         if folder.is_dir():
             for path in sorted(folder.rglob("*"), reverse=True):  # files before their folders
                 name = path.relative_to(folder).as_posix()
+                if path.name.endswith(".part") and time.time() - path.stat().st_mtime < STALE_TEMPORARY:
+                    continue  # another pubkit's file on its way in (pubkit serve runs two at once)
                 if path.is_file() and name not in files:
                     path.unlink()
                     changed.append(name)
