@@ -14,7 +14,6 @@ catalog are removed. The same inputs give the same bytes.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,6 @@ from .pages import STYLESHEETS, SiteInfo, site_pages
 from .record import COVER, RECORD, THUMBNAIL
 
 SITE_FORMATS = ("epub", "screen-pdf", "web")
-_writing = threading.Lock()  # `pubkit serve` assembles from two threads: one writer at a time
 
 
 @dataclass
@@ -133,16 +131,16 @@ def write_site(folder: Path, files: dict[str, bytes | Path]) -> list[str]:
     """Write what changed, each file atomically; remove what the site no longer holds. Returns
     the names of the files written or removed."""
     changed = []
-    with _writing:
-        for name, content in files.items():
-            data = content.read_bytes() if isinstance(content, Path) else content
-            target = folder / name
-            if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
-                write_atomically(target, data)
-                changed.append(name)
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*"), reverse=True):  # files before their folders
-                name = path.relative_to(folder).as_posix()
+    for name, content in files.items():
+        data = content.read_bytes() if isinstance(content, Path) else content
+        target = folder / name
+        if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
+            write_atomically(target, data)
+            changed.append(name)
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*"), reverse=True):  # files before their folders
+            name = path.relative_to(folder).as_posix()
+            try:
                 if path.name.endswith(".part") and time.time() - path.stat().st_mtime < STALE_TEMPORARY:
                     continue  # another pubkit's file on its way in (pubkit serve runs two at once)
                 if path.is_file() and name not in files:
@@ -150,6 +148,8 @@ def write_site(folder: Path, files: dict[str, bytes | Path]) -> list[str]:
                     changed.append(name)
                 elif path.is_dir() and not any(path.iterdir()):
                     path.rmdir()
+            except OSError:  # renamed, removed or filled by that other pubkit meanwhile
+                continue
     return changed
 
 
