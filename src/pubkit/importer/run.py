@@ -243,10 +243,12 @@ def _write_manifest(tree, address: str, imported: list[Imported], options: Impor
         "back": [*({i.role: relative(i)} for i in imported if i.role in BACK_ROLES), "notes"],
     }
     data = {k: v for k, v in data.items() if v}
+    problems = [] if creators else [warning("I013", f"found no author on the contents page: {manifest} names 'Unknown'; "
+                                                    "put the author's name there", where)]
     header = (f"# Imported by pubkit on {options.today.isoformat()} from {address}\n"
               "# Edit this manifest, not the texts: re-importing leaves edited texts alone.\n")
     write_atomically(manifest, (header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)).encode("utf-8"))
-    return []
+    return problems
 
 
 # --- helpers ------------------------------------------------------------------------------------------
