@@ -292,7 +292,10 @@ def _inline_element(element: etree._Element, context: Context) -> str:
         code = " ".join(element.text_content().split())
         if not code:
             return ""
-        return f"`{code}`" if "`" not in code else f"`` {code} ``"
+        # a fence longer than any run of backticks inside; spaces where the code starts or ends with one
+        fence = "`" * (max((len(run) for run in re.findall(r"`+", code)), default=0) + 1)
+        pad = " " if code.startswith("`") or code.endswith("`") else ""
+        return f"{fence}{pad}{code}{pad}{fence}"
     if tag == "a":
         return _link(element, inner, context)
     if tag == "span" and element.get("lang"):
