@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,7 +190,12 @@ class Book:
     downloads: tuple[str, ...] = ("epub", "screen-pdf")  # what the readers' site offers
 
     def section(self, section_id: str) -> Section:
-        return next(s for s in self.sections if s.id == section_id)
+        return self._by_id[section_id]
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Section]:
+        """Sections by id, made on first use (a template asks for every section of a 10,000-text book)."""
+        return {s.id: s for s in self.sections}
 
     @property
     def toc(self) -> tuple[TocEntry, ...]:
