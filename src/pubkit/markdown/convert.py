@@ -31,7 +31,6 @@ from . import rawhtml
 from .parser import MAX_NESTING, parser_for
 
 EXPLICIT_ID = re.compile(r"\s*(?<!\\)\{#([A-Za-z][\w.:-]*)\}\s*$")  # '\{#x}' is words
-CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(?:.+?)(?<!`)\1(?!`)", re.S)  # not after a backslash
 UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
@@ -109,7 +108,7 @@ def convert_text(text: Text, section_id: str, library: Library, lang: str) -> Co
     # A final line end changes nothing in Markdown, and spares mdit-py-plugins' container rule an
     # IndexError on a quoted container at the very end ('> ::: verse\n> words\n>'; found by Hypothesis).
     tokens = md.parse(text.body if text.body.endswith("\n") else text.body + "\n", env)
-    job = _Job(text, section_id, library)
+    job = _Job(text, section_id, library, md)
     too_deep = next((t for t in tokens if t.level >= MAX_NESTING - 2 and t.map), None)
     if too_deep is not None:
         return _failed(text, error("X211", f"lists or quotations nested about {MAX_NESTING // 2} levels deep, the most "
@@ -188,7 +187,8 @@ def _shift_headings(tokens: list[Token]) -> None:
 class _Job:
     """The per-text token walk: ids, links, images, figures, and what to report."""
 
-    def __init__(self, text: Text, section_id: str, library: Library):
+    def __init__(self, text: Text, section_id: str, library: Library, md):
+        self.md = md
         self.text = text
         self.section_id = section_id
         self.library = library
@@ -247,13 +247,20 @@ class _Job:
                 self.raw_attributes(child, parent)
             elif child.type == "text":
                 for match in UNDEFINED_NOTE.finditer(child.content):
-                    if not re.search(r"(?<!\\)\[\^" + re.escape(match[1]) + r"\]", CODE_SPAN.sub("", parent.content)):
-                        continue  # written '\[^1\]': the words, not a reference
+                    if not self.calls_note(parent.content, match[1]):
+                        continue  # '\[^1\]' or `[^1]`: the words, not a reference
                     self.diagnostics.append(error(
                         "X203", f"footnote reference '[^{match[1]}]' has no definition; "
                                 f"expected a line '[^{match[1]}]: ...' in this text", self.at(parent, match[0])))
         for i in reversed(drop):
             _unlink(children, i)
+
+    def calls_note(self, source: str, label: str) -> bool:
+        """Whether markdown-it reads '[^label]' in this inline source as a note reference had the
+        note been defined: escaped ('\\[^1\\]') or in code it is words. Asked only of the rare
+        text that shows '[^...]', so parsing it again costs nothing."""
+        env = {"footnotes": {"refs": {f":{label}": -1}, "list": {}}}
+        return any(t.type == "footnote_ref" for token in self.md.parseInline(source, env) for t in token.children or [])
 
     def link(self, token: Token, parent: Token) -> bool:
         """Rewrite an internal link to its book-wide anchor; False drops the link, keeping its words."""
