@@ -100,18 +100,11 @@ def archive_information(tree: etree._Element) -> dict[str, str]:
             key = INFO_LABELS.get(_words(label.text_content()).rstrip(":").strip().lower())
             if not key:
                 continue
-            value, node = [label.tail or ""], label.getnext()
-            while node is not None and not (node.tag == "span" and node.get("class") == "info"):
-                if node.tag == "br":
-                    value.append(" ")
-                    if node.tail:
-                        value.append(node.tail)
-                    node = node.getnext()
-                    if node is None or (node.tag == "span" and node.get("class") == "info"):
-                        break
-                    continue
-                value.append(node.text_content() + (node.tail or ""))
-                node = node.getnext()
+            value = [label.tail or ""]
+            for node in label.itersiblings():  # the line runs to the next label
+                if node.tag == "span" and node.get("class") == "info":
+                    break
+                value += [" " if node.tag == "br" else node.text_content(), node.tail or ""]
             text = _words("".join(value)).strip(" ;")
             if text:
                 found.setdefault(key, text)
@@ -140,7 +133,7 @@ def _archive_article(tree: etree._Element, address: str) -> Article:
     for heading in headings[:4]:
         text = _words(heading.text_content())
         classes = heading.get("class", "")
-        if text in (author, work, subtitle) or "title" in classes or "subtitle" in classes or heading.tag == "h2" and text == author:
+        if text in (author, work, subtitle) or "title" in classes:  # the class 'title' or 'subtitle'
             _drop(heading)
             continue
         chapter = text
@@ -167,8 +160,8 @@ def _is_navigation(element: etree._Element) -> bool:
         return False
     text = _words(element.text_content())
     linked = sum(len(_words(a.text_content())) for a in links)
-    return len(text) < 200 and linked >= 0.6 * max(1, len(text.replace("|", "").replace(" ", ""))) and (
-        len(links) >= 2 or re.search(r"\b(index|contents|archive|next|previous|backward|forward)\b", text, re.I))
+    return len(text) < 200 and linked >= 0.6 * max(1, len(text.replace("|", "").replace(" ", ""))) and bool(
+        "|" in text or re.search(r"\b(index|contents|archive|home|next|previous|backward|forward)\b", text, re.I))
 
 
 # --- any other site --------------------------------------------------------------------------------
