@@ -40,6 +40,7 @@ class Context:
 
 
 def to_markdown(body: etree._Element, context: Context) -> str:
+    _join_code(body)
     levels = sorted({int(h.tag[1]) for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6")})
     context._levels = {level: min(6, context.top_heading + i) for i, level in enumerate(levels)}
     blocks = _blocks(body, context)
@@ -51,10 +52,24 @@ def notes_markdown(notes, context: Context) -> str:
     """The footnotes' definitions, each '[^label]: ...' with its further paragraphs indented."""
     out = []
     for note in notes:
+        _join_code(note.element)
         blocks = [b for b in _blocks(note.element, context) if b.strip()] or [_inline(note.element, context).strip()]
         first, *rest = blocks
         out.append(f"[^{note.label}]: {first}" + "".join("\n\n" + _indent(b, "    ") for b in rest))
     return "\n\n".join(out) + ("\n" if out else "")
+
+
+def _join_code(element: etree._Element) -> None:
+    """<code>a</code><code>b</code> as one code element: Markdown cannot write two code spans side
+    by side (their backticks would run together into one fence)."""
+    for code in element.xpath(".//code"):
+        previous = code.getprevious()
+        if previous is not None and previous.tag == "code" and not previous.tail and code.getparent() is not None:
+            text = previous.text_content() + code.text_content()
+            for child in list(previous):
+                previous.remove(child)
+            previous.text, previous.tail = text, code.tail
+            code.getparent().remove(code)
 
 
 # --- blocks ------------------------------------------------------------------------------------------
