@@ -36,7 +36,7 @@ class Context:
     anchors: set[str] = field(default_factory=set)  # anchors the page holds
     top_heading: int = 2  # the level the page's highest body heading becomes
     warnings: list[str] = field(default_factory=list)
-    _levels: dict[int, int] = field(default_factory=dict)
+    _levels: dict[int, int] = field(default_factory=dict)  # set by to_markdown: page heading level -> Markdown level
 
 
 def to_markdown(body: etree._Element, context: Context) -> str:
