@@ -106,6 +106,8 @@ def archive_information(tree: etree._Element) -> dict[str, str]:
                     break
                 value += [" " if node.tag == "br" else node.text_content(), node.tail or ""]
             text = _words("".join(value)).strip(" ;")
+            if key == "translator":  # 'by Hélène Duclos' -> 'Hélène Duclos'
+                text = re.sub(r"^(translated\s+)?by\s+", "", text, flags=re.I).rstrip(".")
             if text:
                 found.setdefault(key, text)
     return found
@@ -114,9 +116,9 @@ def archive_information(tree: etree._Element) -> dict[str, str]:
 def _archive_article(tree: etree._Element, address: str) -> Article:
     body = tree.find("body")
     info = archive_information(tree)
-    author = _first_text(tree, "//body/h2[1] | //p[@class='author']")
-    work = _first_text(tree, "//h3[contains(@class, 'title')] | //h1")
-    subtitle = _first_text(tree, "//h4[contains(@class, 'subtitle')]")
+    author = first_text(tree, "//body/h2[1] | //p[@class='author']")
+    work = first_text(tree, "//h3[contains(@class, 'title')] | //h1")
+    subtitle = first_text(tree, "//h4[contains(@class, 'subtitle')]")
     for element in tree.xpath("//p[contains(@class, 'information')][.//span[@class='info']] | //p[contains(@class, 'footer')] | "
                               "//span[contains(@class, 'footer')]/ancestor::table[1] | //p[contains(@class, 'toc')] | "
                               "//*[contains(@class, 'link')][.//a[contains(@href, 'index')]]"):
@@ -139,9 +141,6 @@ def _archive_article(tree: etree._Element, address: str) -> Article:
         chapter = text
         _drop(heading)
         break
-    translator = info.pop("translator", None)
-    if translator:
-        info["translator"] = re.sub(r"^(translated\s+)?by\s+", "", translator, flags=re.I).rstrip(".")
     meta = dict(info)
     written, first = info.get("written"), info.get("first_published")
     if written or first:
@@ -171,14 +170,14 @@ def _site_article(tree: etree._Element, address: str) -> Article:
     meta_of = lambda *names: next((m.get("content").strip() for n in names  # noqa: E731
                                    for m in tree.xpath(f"//meta[@property='{n}' or @name='{n}']") if (m.get("content") or "").strip()), None)
     body = _main_element(tree)
-    title = meta_of("og:title", "twitter:title", "dc.title") or (body is not None and _first_text(body, ".//h1")) or \
-        _first_text(tree, "//h1") or _first_text(tree, "//title")
+    title = meta_of("og:title", "twitter:title", "dc.title") or (body is not None and first_text(body, ".//h1")) or \
+        first_text(tree, "//h1") or first_text(tree, "//title")
     if title and tree.findtext(".//title") and title == _words(tree.findtext(".//title")):
         title = re.split(r"\s+[|–—-]\s+", title)[0]  # "Headline | Site name"
     authors = [a.strip() for a in (meta_of("author", "article:author", "dc.creator") or "").split(",") if a.strip()
                and not a.strip().startswith("http")]
     if not authors:
-        byline = _first_text(tree, "//*[@rel='author'] | //*[contains(@class, 'byline')] | //*[contains(@class, 'author')]")
+        byline = first_text(tree, "//*[@rel='author'] | //*[contains(@class, 'byline')] | //*[contains(@class, 'author')]")
         if byline:
             authors = [BYLINE.sub("", byline)]
     date = meta_of("article:published_time", "datePublished", "dc.date", "date") or \
@@ -350,7 +349,7 @@ def _words(text: str | None) -> str:
     return " ".join((text or "").replace("\u00ad", "").split())
 
 
-def _first_text(tree: etree._Element, path: str) -> str | None:
+def first_text(tree: etree._Element, path: str) -> str | None:
     for element in tree.xpath(path):
         text = _words(element.text_content())
         if text:

@@ -13,7 +13,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 from ..diagnostics import Diagnostic, Diagnostics, Location, error, warning
 from ..writers.files import write_atomically
-from .article import Article, archive_information, parse, read_article
+from .article import Article, archive_information, first_text, parse, read_article
 from .decode import decode_html
 from .fetch import Fetcher, ImportFailure
 from .library import Ledger, front_matter, slug
@@ -219,15 +219,13 @@ def _write_manifest(tree, address: str, imported: list[Imported], options: Impor
         return [warning("I012", f"{manifest} exists: left as it is (--force writes it anew)", where)]
     info = archive_information(tree)
     first = next((i.article for i in imported if i.role == "chapter"), imported[0].article)
-    title = _text(tree, "//h3[contains(@class, 'title')] | //h1") or _text(tree, "//title") or first.title
-    subtitle = _text(tree, "//h4[contains(@class, 'subtitle')]")
-    authors = first.authors or ([_text(tree, "//body/h2[1]")] if _text(tree, "//body/h2[1]") else [])
+    title = first_text(tree, "//h3[contains(@class, 'title')] | //h1") or first_text(tree, "//title") or first.title
+    subtitle = first_text(tree, "//h4[contains(@class, 'subtitle')]")
+    authors = first.authors or [a for a in (first_text(tree, "//body/h2[1]"),) if a]
     translator = info.get("translator") or next((i.article.meta.get("translator") for i in imported if i.article.meta.get("translator")), None)
-    if translator:
-        translator = re.sub(r"^(translated\s+)?by\s+", "", translator, flags=re.I).rstrip(".")
     language = tree.get("lang") or first.language or "en"
     description = next((m.get("content") for m in tree.xpath("//meta[@name='description']") if (m.get("content") or "").strip()), None) \
-        or _text(tree, "//p[contains(@class, 'description')] | //p[contains(@class, 'abstract')]")
+        or first_text(tree, "//p[contains(@class, 'description')] | //p[contains(@class, 'abstract')]")
     relative = lambda i: Path(posixpath.relpath(folder / i.file, books)).as_posix()  # noqa: E731
     creators = [{"name": a, "role": "author"} for a in authors] + ([{"name": translator, "role": "translator"}] if translator else [])
     data = {
@@ -315,9 +313,3 @@ def _image_name(folder: Path, stem: str, suffix: str, data: bytes, planned: dict
         n += 1
 
 
-def _text(tree, path: str) -> str | None:
-    for element in tree.xpath(path):
-        text = " ".join(element.text_content().split())
-        if text:
-            return text
-    return None

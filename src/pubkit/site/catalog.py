@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..build import OUTPUT_NAMES
 from .record import RECORD
 
 MEDIA_TYPES = {"epub": "application/epub+zip", "screen-pdf": "application/pdf", "print-pdf": "application/pdf"}
-FILE_NAMES = {"epub": "{slug}.epub", "screen-pdf": "{slug}-screen.pdf", "print-pdf": "{slug}-print.pdf"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def read_listing(out_dir: Path, slug: str) -> Listing | None:
         return None
     downloads = []
     for kind in record["downloads"]:
-        path = folder / FILE_NAMES[kind].format(slug=slug)
+        path = folder / OUTPUT_NAMES[kind].format(slug=slug)
         if path.is_file():
             data = path.read_bytes()
             downloads.append(Download(kind, path.name, MEDIA_TYPES[kind], len(data), hashlib.sha256(data).hexdigest(), path))
