@@ -224,3 +224,26 @@ def test_the_manifests_vendor_package_reuses_the_print_edition(tmp_path):
     assert build_in(tmp_path, "--format", "print-pdf", "books/dispatches.yaml") == 0
     folder = tmp_path / "build/dispatches"
     assert (folder / "pod-kdp/interior.pdf").read_bytes() == (folder / "dispatches-print.pdf").read_bytes()
+
+
+def test_no_page_is_laid_out_in_the_builds_own_process(tmp_path, monkeypatch):
+    """Packages for two vendors are made in two threads at once; WeasyPrint's text layout (Pango)
+    crashes the process when two threads use it together, so every layout, covers included, must
+    happen in the worker processes. Layouts are counted where they happen: a worker's count stays
+    in the worker."""
+    import weasyprint
+
+    here = os.getpid()
+    in_this_process = []
+    render = weasyprint.HTML.render
+
+    def counted(self, *args, **kwargs):
+        if os.getpid() == here:
+            in_this_process.append(1)
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", counted)
+    shutil.copytree(ROOT / "books", tmp_path / "books")
+    assert build_in(tmp_path, "-j", "2", "--format", "epub", "--pod", "kdp", "--pod", "lulu", "books/dispatches.yaml") == 0
+    assert (tmp_path / "build/dispatches/pod-lulu/cover.pdf").is_file()
+    assert in_this_process == []

@@ -328,7 +328,8 @@ class _Session:
         if output.startswith(POD):
             from .paged.package import make_package
 
-            package, problems = make_package(book, theme, output.removeprefix(POD), manifest_path, lay_out_all=lay_out_all)
+            package, problems = make_package(book, theme, output.removeprefix(POD), manifest_path, lay_out_all=lay_out_all,
+                                             lay_out_cover=self._in_a_worker)
             return ({f"{output}/{name}": data for name, data in package.items()} if package else None), problems
         from .paged.edition import make_pdf  # imports WeasyPrint (half a second): only for PDFs
 
@@ -345,6 +346,11 @@ class _Session:
             data = subset_font(font, chars)
             self.cache.put("subset", key, data)
         return data
+
+    def _in_a_worker(self, work, *args):
+        """``work(*args)`` in a worker process: every WeasyPrint layout goes there, never into
+        this process, whose threads would run Pango at once (it crashes)."""
+        return self.workers.run(work, *args).result()
 
     def _lay_out_all(self, layouts):
         """Layouts through the cache; those it lacks, in the worker processes."""

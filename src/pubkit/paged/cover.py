@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from dataclasses import dataclass
+from typing import Callable
 
 import barcode
 from barcode.writer import SVGWriter
@@ -92,8 +93,12 @@ def barcode_svg(isbn: str) -> tuple[bytes, str]:
     return out.getvalue(), f"{digits[0]} {digits[1:7]} {digits[7:]}"
 
 
-def make_cover(book: Book, theme: Theme, vendor: Vendor, pages: int, options, where: Location) -> tuple[bytes, CoverLayout, list[Diagnostic]]:
-    """The cover PDF for ``vendor`` and an interior of ``pages`` pages (``options``: PdfOptions)."""
+def make_cover(book: Book, theme: Theme, vendor: Vendor, pages: int, options, where: Location,
+               lay_out_cover: Callable | None = None) -> tuple[bytes, CoverLayout, list[Diagnostic]]:
+    """The cover PDF for ``vendor`` and an interior of ``pages`` pages (``options``: PdfOptions).
+    ``lay_out_cover(write_cover_pdf, *args)`` runs the layout: here by default; the build hands
+    in its worker processes (WeasyPrint's text layout, Pango, must not run in two threads of one
+    process at once, and the build makes packages in threads)."""
     from ..writers.pdf import write_cover_pdf
     from .finish import finish_pdf
 
@@ -110,7 +115,8 @@ def make_cover(book: Book, theme: Theme, vendor: Vendor, pages: int, options, wh
     # Covers are in colour, but PDF/X-3 allows no device RGB: there the cover goes to gray, as
     # the interior does (a CMYK cover design would need CMYK colours in the theme).
     gray = vendor.pdfx
-    data, found = write_cover_pdf(html, files, dataclasses.replace(options, gray_images=gray), theme.name)
+    run = lay_out_cover or (lambda work, *args: work(*args))
+    data, found = run(write_cover_pdf, html, files, dataclasses.replace(options, gray_images=gray), theme.name)
     problems += found
     data, _ = finish_pdf(data, 1, vendor, gray, pad=False)
     return data, layout, problems

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import Callable
 
 from ..checks.preflight import preflight_cover
 from ..diagnostics import Diagnostic, Location, Severity, has_errors, relative_path
@@ -23,9 +24,11 @@ from .vendors import VENDORS
 
 
 def make_package(book: Book, theme: Theme, vendor_name: str, manifest_file: Path,
-                 lay_out_all: LayOutAll = one_after_another) -> tuple[dict[str, bytes] | None, list[Diagnostic]]:
+                 lay_out_all: LayOutAll = one_after_another,
+                 lay_out_cover: Callable | None = None) -> tuple[dict[str, bytes] | None, list[Diagnostic]]:
     """``lay_out_all``: how layouts are made (the build's is cached: an interior laid out for the
-    print edition already is not laid out again)."""
+    print edition already is not laid out again); ``lay_out_cover``: where the cover is laid out
+    (see make_cover)."""
     vendor = VENDORS[vendor_name]
     book = dataclasses.replace(book, print=dataclasses.replace(book.print, pod=vendor_name))
     where = Location(relative_path(manifest_file))
@@ -37,7 +40,7 @@ def make_package(book: Book, theme: Theme, vendor_name: str, manifest_file: Path
     problems += found
     if options is None:
         return None, problems
-    cover, layout, found = make_cover(book, theme, vendor, interior.pages, options, where)
+    cover, layout, found = make_cover(book, theme, vendor, interior.pages, options, where, lay_out_cover)
     problems += found
     problems += preflight_cover(cover, layout, vendor, theme.font_stems, f"pod-{vendor_name}/cover.pdf")
     if has_errors(problems):
