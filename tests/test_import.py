@@ -291,7 +291,7 @@ def test_failures_are_reported_per_source_and_the_others_go_on(tmp_path, site, c
     assert f"{site.base}/missing.html: error[I002]: expected the page, found HTTP 404" in err
     assert f"{site.base}/report.pdf: error[I003]: expected an HTML page, found application/pdf" in err
     assert f"{site.base}/empty.html: error[I006]: expected an article" in err
-    assert f"{site.base}/huge.html: error[I004]: expected a page of at most 20 MB, found 20 MB" in err
+    assert f"{site.base}/huge.html: error[I004]: expected a page of at most 20.0 MB, found 22.0 MB" in err
     assert "ftp://example.org/x.html: error[I001]" in err
     assert "Traceback" not in err
     written = sorted(p.name for p in (tmp_path / "books/texts/mixed").glob("*.md"))

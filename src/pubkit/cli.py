@@ -15,6 +15,7 @@ from . import __version__
 from .build import DEFAULT_FORMATS, FORMATS, BuildOptions, build, find_manifests, shard
 from .diagnostics import format_summary, to_json
 from .progress import LiveProgress, Progress
+from .sizes import size_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -201,7 +202,7 @@ def _build(args) -> int:
             print(diagnostic, file=sys.stderr)
         if not quiet:
             for artifact in artifacts:
-                print(f"built {artifact.path} ({_size(artifact.size)}{', from the cache' if artifact.cached else ''})")
+                print(f"built {artifact.path} ({size_text(artifact.size)}{', from the cache' if artifact.cached else ''})")
             if not checking:
                 cached = sum(a.cached for a in artifacts)
                 books = len({a.slug for a in artifacts})
@@ -220,7 +221,7 @@ def _clean(args) -> int:
         return EXIT_OK
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     shutil.rmtree(folder)
-    print(f"pubkit: removed the cache at {folder} ({_size(size)})")
+    print(f"pubkit: removed the cache at {folder} ({size_text(size)})")
     return EXIT_OK
 
 
@@ -249,12 +250,6 @@ def _shard(value: str) -> tuple[int, int]:
     if not match or not 1 <= int(match[1]) <= int(match[2]):
         raise argparse.ArgumentTypeError(f"expected K/N with 1 <= K <= N, such as 2/4, found '{value}'")
     return int(match[1]), int(match[2])
-
-
-def _size(count: int) -> str:
-    if count < 1024:
-        return f"{count} bytes"
-    return f"{count / 1024:.0f} KiB" if count < 1024 * 1024 else f"{count / 1024 / 1024:.1f} MiB"
 
 
 def _plural(count: int, word: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .. import __version__
+from ..sizes import size_text
 
 USER_AGENT = f"pubkit/{__version__} (book import; https://pypi.org/project/pubkit/)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -45,7 +46,7 @@ class Page:
 class Fetcher:
     offline: bool = False
     timeout: float = 20.0  # seconds per request
-    max_bytes: int = 20 * 1024 * 1024
+    max_bytes: int = 20_000_000
     retries: int = 2  # after the first try, for timeouts and 5xx answers
     delay: float = 1.0  # seconds between two requests to the same host
     _last: dict[str, float] = field(default_factory=dict)
@@ -62,7 +63,7 @@ class Fetcher:
             raise ImportFailure("I001", f"expected a saved page or an address, found no file '{path}'")
         size = path.stat().st_size
         if size > self.max_bytes:
-            raise ImportFailure("I004", f"expected a page of at most {self.max_bytes // 1024 // 1024} MB, found {size // 1024 // 1024} MB")
+            raise ImportFailure("I004", f"expected a page of at most {size_text(self.max_bytes)}, found {size_text(size)}")
         data = path.read_bytes()
         kind = "text/html" if path.suffix.lower() in (".htm", ".html", ".xhtml", ".shtml") else _sniff(data)
         if html and kind not in HTML_TYPES:
@@ -83,11 +84,11 @@ class Fetcher:
                     headers: Message = response.headers
                     declared = headers.get("Content-Length")
                     if declared and declared.isdigit() and int(declared) > self.max_bytes:
-                        raise ImportFailure("I004", f"expected a page of at most {self.max_bytes // 1024 // 1024} MB, "
-                                                    f"found {int(declared) // 1024 // 1024} MB")
+                        raise ImportFailure("I004", f"expected a page of at most {size_text(self.max_bytes)}, "
+                                                    f"found {size_text(int(declared))}")
                     data = response.read(self.max_bytes + 1)
                     if len(data) > self.max_bytes:
-                        raise ImportFailure("I004", f"expected a page of at most {self.max_bytes // 1024 // 1024} MB, found more")
+                        raise ImportFailure("I004", f"expected a page of at most {size_text(self.max_bytes)}, found more")
                     kind = headers.get_content_type()
                     if html and kind not in HTML_TYPES:
                         raise ImportFailure("I003", f"expected an HTML page, found {kind}")

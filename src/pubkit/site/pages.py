@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from ..sizes import size_text
 from ..theming import Theme
 from ..words import Words
 from .catalog import Catalog, Listing
@@ -29,7 +30,7 @@ class SiteInfo:
 def site_pages(catalog: Catalog, theme: Theme, words: Words, info: SiteInfo) -> dict[str, str]:
     """Path inside the site -> the page's HTML."""
     env = theme.environment.overlay()
-    env.filters = dict(env.filters, first_sentence=first_sentence, filesize=filesize)
+    env.filters = dict(env.filters, first_sentence=first_sentence, filesize=size_text)
     pages: dict[str, str] = {}
 
     def render(path: str, template: str, **values) -> None:
@@ -55,10 +56,6 @@ def first_sentence(text: str) -> str:
     match = re.match(r"(.{20,}?[.!?…])(?:\s|$)", flat)
     sentence = match[1] if match else flat
     return sentence if len(sentence) <= 240 else sentence[:239].rsplit(" ", 1)[0] + "…"
-
-
-def filesize(count: int) -> str:
-    return f"{count / 1024:.0f} KB" if count < 1024 * 1024 else f"{count / 1024 / 1024:.1f} MB"
 
 
 def _quote(segment: str) -> str:
