@@ -110,15 +110,9 @@ def _import_all(plan: list[tuple[str, str, str]], options: ImportOptions, fetche
     sink = Diagnostics()
     options.into.mkdir(parents=True, exist_ok=True)
     ledger = Ledger.open(options.into)
-    pages, notes_pages = {}, {}
     # First every page, so that links between the work's chapters can point at their files.
-    for address, role, prefix in plan:
-        try:
-            page = fetcher.get(address)
-            tree = parse(decode_html(page.data, page.charset))
-            pages[address] = (page, tree)
-        except ImportFailure as failure:
-            sink.add(error(failure.code, failure.message, Location(address)))
+    pages = _fetch_pages([address for address, _, _ in plan], fetcher, sink)
+    notes_pages: dict = {}
     names: dict[str, str] = {}
     articles: dict[str, Article] = {}
     for address, role, prefix in plan:
@@ -133,13 +127,7 @@ def _import_all(plan: list[tuple[str, str, str]], options: ImportOptions, fetche
         previous = ledger.source_of(page.address)
         names[address] = previous or _unique(f"{prefix}{slug(article.title or 'text')}.md", names.values())
     link_map = {_page_key(pages[a][0].address): n for a, n in names.items()} | {_page_key(a): n for a, n in names.items()}
-    # Anchors that links from any page of the work point to: kept in the texts ({#id}, <a id>).
-    targeted: dict[str, set[str]] = {}
-    for page, tree in [*pages.values(), *also_linking]:
-        for href in tree.xpath("//a/@href"):
-            target, anchor = urldefrag(urljoin(page.address, href))
-            if anchor:
-                targeted.setdefault(_page_key(target), set()).add(anchor)
+    targeted = _targeted_anchors([*pages.values(), *also_linking])
     done = []
     for address, role, _ in plan:
         if address not in articles:
@@ -153,16 +141,37 @@ def _import_all(plan: list[tuple[str, str, str]], options: ImportOptions, fetche
     return done, sink
 
 
+def _fetch_pages(addresses: list[str], fetcher: Fetcher, sink: Diagnostics) -> dict:
+    """address -> (page, tree) for each page that could be fetched and parsed; a failure is
+    reported for its source, and the others go on."""
+    pages = {}
+    for address in addresses:
+        try:
+            page = fetcher.get(address)
+            pages[address] = (page, parse(decode_html(page.data, page.charset)))
+        except ImportFailure as failure:
+            sink.add(error(failure.code, failure.message, Location(address)))
+    return pages
+
+
+def _targeted_anchors(pages) -> dict[str, set[str]]:
+    """The anchors that links from any of these (page, tree) point to, by page: kept in the texts
+    ({#id} on headings, <a id> in paragraphs), the others dropped."""
+    targeted: dict[str, set[str]] = {}
+    for page, tree in pages:
+        for href in tree.xpath("//a/@href"):
+            target, anchor = urldefrag(urljoin(page.address, href))
+            if anchor:
+                targeted.setdefault(_page_key(target), set()).add(anchor)
+    return targeted
+
+
 def _write_text(address, page, article: Article, name: str, role: str, link_map: dict, ledger: Ledger,
                 options: ImportOptions, fetcher: Fetcher) -> list[Diagnostic]:
     where = Location(address)
-    state = ledger.state(name)
-    if state in ("edited", "own") and not options.force:
-        if options.update and state == "edited":
-            return [warning("I011", f"{options.into / name} was edited since it was imported: left as it is", where)]
-        what = "was edited since it was imported" if state == "edited" else "is not one pubkit imported"
-        return [error("I010", f"expected to write {options.into / name}, found a file that {what}; nothing was "
-                              "written (--force overwrites it, --update re-imports only what nobody edited)", where)]
+    refusal = _refusal(ledger.state(name), options.into / name, options, where)
+    if refusal:
+        return [refusal]
     problems: list[Diagnostic] = []
     images: dict[str, bytes] = {}
 
@@ -190,6 +199,27 @@ def _write_text(address, page, article: Article, name: str, role: str, link_map:
         problems.append(warning("I020", f"the note {call} has no definition on the page or on a notes page of the work: "
                                         "its number stays as text", where))
     problems += [warning("I030", message, where) for message in dict.fromkeys(context.warnings)]
+    text = front_matter(_front_matter_values(article, page, options)) + "\n" + body + ("\n" + notes if notes else "")
+    for file, data in images.items():
+        target = options.into / "images" / file
+        if not (target.is_file() and target.read_bytes() == data):
+            write_atomically(target, data)
+    ledger.write(name, text.encode("utf-8"), page.address)
+    return problems
+
+
+def _refusal(state: str, file: Path, options: ImportOptions, where: Location) -> Diagnostic | None:
+    """Why ``file`` must not be written, if it must not: an editor changed it, or it was never imported."""
+    if state not in ("edited", "own") or options.force:
+        return None
+    if options.update and state == "edited":
+        return warning("I011", f"{file} was edited since it was imported: left as it is", where)
+    what = "was edited since it was imported" if state == "edited" else "is not one pubkit imported"
+    return error("I010", f"expected to write {file}, found a file that {what}; nothing was "
+                         "written (--force overwrites it, --update re-imports only what nobody edited)", where)
+
+
+def _front_matter_values(article: Article, page, options: ImportOptions) -> dict:
     meta = dict(article.meta)
     values = {"title": article.title, "subtitle": article.subtitle, "authors": article.authors or None,
               "translator": meta.pop("translator", None), "date": meta.pop("date", None), "source": meta.pop("source", None),
@@ -198,13 +228,7 @@ def _write_text(address, page, article: Article, name: str, role: str, link_map:
     meta.pop("written", None)
     meta.pop("first_published", None)
     values.update(sorted(meta.items()))  # the archive's other provenance lines: kept as they are
-    text = front_matter(values) + "\n" + body + ("\n" + notes if notes else "")
-    for file, data in images.items():
-        target = options.into / "images" / file
-        if not (target.is_file() and target.read_bytes() == data):
-            write_atomically(target, data)
-    ledger.write(name, text.encode("utf-8"), page.address)
-    return problems
+    return values
 
 
 def _write_manifest(tree, address: str, imported: list[Imported], options: ImportOptions) -> list[Diagnostic]:
