@@ -153,6 +153,17 @@ def test_the_cache_survives_being_moved_and_clean_empties_it(catalog, tmp_path, 
     assert "removed the cache at build/.cache" in capsys.readouterr().out
 
 
+def test_a_copy_of_the_project_checks_its_own_images(catalog, tmp_path, capsys):
+    """A copy of a project keeps the original's cache; an image changed in the copy (the original
+    still there, unchanged) must be what the copy's outputs hold."""
+    copy = tmp_path / "second-edition"
+    shutil.copytree(catalog, copy)
+    (copy / "books/texts/images/map.png").write_bytes(png_bytes(16, 16))
+    assert run(copy) == 0
+    assert outputs(copy / "build") == clean_build(copy, tmp_path / "clean")
+    assert outputs(copy / "build") != outputs(catalog / "build")
+
+
 def test_one_job_and_several_print_and_write_the_same(tmp_path):
     """-j 1 and -j 4 over the samples (warnings included): the same lines, messages and bytes."""
     results = []

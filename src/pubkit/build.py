@@ -206,7 +206,9 @@ class _Session:
             made[holder][0][f"{slug}-cover.jpg"] = cover.target.read_bytes()
 
         # 7. Write them all, each atomically; remember the book's outputs for next time.
-        dependencies = {path: self.prints.file(path) for path in _files_read(book)}
+        # by the names the editor sees (relative to the project), not where they are now: a copy of
+        # the project with its cache must check its own images, not the original's
+        dependencies = {relative_path(path): self.prints.file(path) for path in _files_read(book)}
         for name in outputs:
             files, own, cached = made[name]
             result.artifacts += self._write(slug, files, cached)
@@ -237,7 +239,7 @@ class _Session:
 
     def _reuse(self, slug: str, inputs: str, outputs: list[str]) -> BookResult | None:
         records = [self.cache.get("book", self._key(inputs, name)) for name in outputs]
-        if not records or any(r is None or any(self.prints.file(p) != d for p, d in r.dependencies.items()) for r in records):
+        if not records or any(r is None or any(self.prints.file(Path(p)) != d for p, d in r.dependencies.items()) for r in records):
             return None
         missing = {}  # outputs whose file is not already what the record says: taken from the cache
         for record in records:
@@ -411,7 +413,7 @@ class _Session:
 
 @dataclass(frozen=True)
 class _BookRecord:
-    dependencies: dict[Path, str]  # files read besides the manifest, texts and theme -> their digests
+    dependencies: dict[str, str]  # files read besides the manifest, texts and theme -> their digests
     shared: list[Diagnostic]  # the book's own (manifest, texts, fonts)
     own: list[Diagnostic]  # this output's
     files: dict[str, str]  # output file name -> digest of its bytes
