@@ -22,7 +22,7 @@ test: $(BIN)/pubkit
 
 # Before a release: 100,000 examples of each property test (about an hour and a half here).
 fuzz: $(BIN)/pubkit
-	PUBKIT_FUZZ_EXAMPLES=100000 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
+	PUBKIT_FUZZ_EXAMPLES=100000 $(BIN)/python -m pytest -q -p no:cacheprovider -o faulthandler_timeout=0 tests/test_fuzz.py
 
 bench: $(BIN)/pubkit
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
