@@ -344,6 +344,17 @@ def raw_get(port: int, path: str) -> tuple[int, bytes]:
     return response.status, response.read()
 
 
+def until(port: int, path: str, done, seconds: float = 60) -> bytes:
+    """The page at ``path`` once ``done(page)`` holds (rebuilds take their time)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        page = raw_get(port, path)[1]
+        if done(page):
+            return page
+        assert time.monotonic() < deadline, page.decode(errors="replace")[:2000]
+        time.sleep(0.3)
+
+
 def test_serve_rebuilds_an_edited_text_and_serves_nothing_outside_the_site(tmp_path):
     small_book(tmp_path, title="Small")
     (tmp_path / "secret.txt").write_text("not for the web")
@@ -377,6 +388,14 @@ def test_serve_rebuilds_an_edited_text_and_serves_nothing_outside_the_site(tmp_p
             text.write_text(text.read_text().replace("A sentence with a note.", "A sentence the editor just wrote."))
             assert reload.recv(timeout=30) == "reload"
         assert b"the editor just wrote" in raw_get(port, "/books/small/read/one.html")[1]
+
+        # A mistake: the page keeps the last good text and says what is wrong, until it is mended.
+        text.write_text("---\ntitle: [One\n---\n\nA sentence with a mistake above it.\n")
+        page = until(port, "/books/small/read/one.html", lambda page: b'id="pubkit-errors"' in page)
+        assert b"books/texts/one.md:3:1: error[Y001]: invalid YAML" in page and b"the editor just wrote" in page
+        assert b"pubkit-errors" not in (tmp_path / "build/site/books/small/read/one.html").read_bytes()
+        text.write_text("# One\n\nA sentence, mended.\n")
+        page = until(port, "/books/small/read/one.html", lambda page: b"pubkit-errors" not in page and b"mended" in page)
     finally:
         server.send_signal(signal.SIGINT)  # Ctrl-C
         try:

@@ -2,7 +2,9 @@
 
 A change is made visible in two steps: the web edition and the site's pages first (a second or
 so: the cache converts only the edited text), then the EPUB and PDFs in the background. Open
-pages reload through a WebSocket after each step. Only files inside the site folder are served.
+pages reload through a WebSocket after each step. A book with errors keeps its last good pages:
+its errors are shown at the top of every page until they are mended, as well as in the terminal.
+Only files inside the site folder are served.
 
 Each rebuild is a `pubkit site` process of its own: the build forks its layout workers, and a
 process that forks must not have other threads running (this one has the server's), or a child
@@ -12,6 +14,8 @@ can inherit a lock that is held and never released.
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +31,7 @@ RELOAD_SCRIPT = f"""<script>
 }})();
 </script>
 """.encode()
+ERROR_LINE = re.compile(r": error\[[A-Z]\d{3}\]: ")  # a diagnostic as pubkit prints it
 
 
 class SiteServer:
@@ -40,16 +45,40 @@ class SiteServer:
         self.stale = False  # the downloads are behind the texts
         self.background: asyncio.Task | None = None
         self.running: set[asyncio.subprocess.Process] = set()
+        self.errors: dict[tuple[str, ...], list[str]] = {}  # by the formats of the pass that reported them
 
     async def rebuild(self, formats: tuple[str, ...]) -> bool:
         """Build these formats and assemble the site, in a `pubkit site` process; its diagnostics
-        go to this terminal. Whether the site was assembled (its errors are the editor's to see)."""
-        process = await asyncio.create_subprocess_exec(*self.command(formats), stdout=subprocess.DEVNULL)
+        go to this terminal, and its errors to the pages. Whether the site was assembled."""
+        process = await asyncio.create_subprocess_exec(*self.command(formats), stdout=subprocess.DEVNULL,
+                                                       stderr=subprocess.PIPE)
         self.running.add(process)
+        errors = []
         try:
-            return await process.wait() in (0, 1)
+            async for line in process.stderr:
+                text = line.decode("utf-8", "replace")
+                sys.stderr.write(text)
+                if ERROR_LINE.search(text):
+                    errors.append(text.rstrip("\n"))
+            code = await process.wait()
         finally:
             self.running.discard(process)
+        self.errors[formats] = errors
+        return code in (0, 1)
+
+    def banner(self) -> bytes:
+        """What the open pages show above the content while a book has errors."""
+        errors = list(dict.fromkeys(line for lines in self.errors.values() for line in lines))
+        if not errors:
+            return b""
+        return (
+            '<div role="alert" id="pubkit-errors" style="position:sticky;top:0;z-index:10;margin:0;padding:.75rem 1rem;'
+            'background:#fff4f2;color:#6b0d00;border-bottom:2px solid #b3261e;font:14px/1.4 system-ui,sans-serif">'
+            f"<p style=\"margin:0 0 .4rem;text-indent:0;text-align:left;font-weight:bold\">pubkit: {_errors(len(errors))}: this page shows "
+            f"the last good build until {'it is' if len(errors) == 1 else 'they are'} mended</p>"
+            '<pre style="margin:0;white-space:pre-wrap;font:13px/1.4 ui-monospace,monospace">'
+            + html.escape("\n".join(errors)) + "</pre></div>"
+        ).encode()
 
     def command(self, formats: tuple[str, ...]) -> list[str]:
         o = self.options
@@ -78,9 +107,7 @@ class SiteServer:
             if not target.is_file():
                 return PlainTextResponse("Not found", status_code=404)
             if target.suffix == ".html":  # the reload script, for open pages only: never written to the site
-                html = target.read_bytes()
-                at = html.rfind(b"</body>")
-                return Response(html[:at] + RELOAD_SCRIPT + html[at:] if at >= 0 else html, media_type="text/html")
+                return Response(self._with_extras(target.read_bytes()), media_type="text/html")
             return FileResponse(target)
 
         async def reload(socket):
@@ -96,6 +123,15 @@ class SiteServer:
 
         return Starlette(routes=[WebSocketRoute(RELOAD_PATH, reload), Route("/{path:path}", page)],
                          lifespan=self._lifespan)
+
+    def _with_extras(self, page: bytes) -> bytes:
+        """The page with the reload script, and the errors' banner if there are errors."""
+        at = page.rfind(b"</body>")
+        if at >= 0:
+            page = page[:at] + RELOAD_SCRIPT + page[at:]
+        body = re.search(rb"<body[^>]*>", page)
+        banner = self.banner()
+        return page[:body.end()] + banner + page[body.end():] if body and banner else page
 
     async def notify(self) -> None:
         for socket in list(self.clients):
@@ -143,6 +179,10 @@ class SiteServer:
                 await self.notify()
 
 
+def _errors(count: int) -> str:
+    return "1 error" if count == 1 else f"{count} errors"
+
+
 def _inside(root: Path, path: str) -> Path | None:
     """The file ``path`` names inside ``root``, or None for anything that would leave it
     ('..', absolute paths, links out of the folder, NUL)."""
@@ -158,8 +198,11 @@ def serve(manifests: list[Path], options: SiteOptions, host: str, port: int) -> 
     watched = sorted({m.resolve().parent for m in manifests} | {p.resolve() for p in (Path("themes"),) if p.is_dir()})
     server = SiteServer(manifests, options, watched)
     print("pubkit: building the site ...", file=sys.stderr)
-    for diagnostic in make_site(manifests, options).diagnostics:  # here: no server thread runs yet
+    diagnostics = make_site(manifests, options).diagnostics  # here: no server thread runs yet
+    for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
+    errors = [str(d) for d in diagnostics if ERROR_LINE.search(str(d))]
+    server.errors = {("web",): errors, DOWNLOADS: errors}  # each pass, when it runs again, says its own
     print(f"pubkit: serving {options.folder}/ at http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
     uvicorn.run(server.app(), host=host, port=port, log_level="warning")
     return 0
