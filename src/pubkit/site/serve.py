@@ -51,7 +51,7 @@ class SiteServer:
         """Build these formats and assemble the site, in a `pubkit site` process; its diagnostics
         go to this terminal, and its errors to the pages. Whether the site was assembled."""
         process = await asyncio.create_subprocess_exec(*self.command(formats), stdout=subprocess.DEVNULL,
-                                                       stderr=subprocess.PIPE)
+                                                       stderr=subprocess.PIPE, limit=2**24)  # a line may be long
         self.running.add(process)
         errors = []
         try:
