@@ -14,6 +14,7 @@ import io
 import logging
 import os
 import re
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -134,7 +135,13 @@ def _font_config() -> FontConfiguration:
     """One font configuration per process: the pieces of a book share the theme's @font-face
     fonts. Per process, not inherited: fontconfig's state does not survive a fork. An inherited
     one stays referenced, never collected here: collecting it would remove the folder of font
-    files that the process it came from is still using."""
+    files that the process it came from is still using.
+
+    Every layout asks for it, so this is where one made in a thread is refused: Pango is not
+    thread-safe, and two layouts in two threads of a process crash it (a segmentation fault in
+    line breaking) or hang; layouts belong in the build's worker processes (workers.py)."""
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("a WeasyPrint layout in a thread: lay out in a worker process instead")
     pid = os.getpid()
     if pid not in _FONT_CONFIGS:
         _FONT_CONFIGS[pid] = FontConfiguration()
