@@ -396,6 +396,15 @@ def test_serve_rebuilds_an_edited_text_and_serves_nothing_outside_the_site(tmp_p
         assert b"pubkit-errors" not in (tmp_path / "build/site/books/small/read/one.html").read_bytes()
         text.write_text("# One\n\nA sentence, mended.\n")
         page = until(port, "/books/small/read/one.html", lambda page: b"pubkit-errors" not in page and b"mended" in page)
+
+        # A book added while the server runs appears in the catalog; removed, it goes.
+        (tmp_path / "books/second.yaml").write_text("title: A Second Book\ncreators: [{name: Bo Writer, role: author}]\n"
+                                                     "language: en\ndate: 2026-04-01\nbody: [texts/one.md]\n")
+        until(port, "/index.html", lambda page: b"A Second Book" in page)
+        assert raw_get(port, "/books/second/read/one.html")[0] == 200
+        (tmp_path / "books/second.yaml").unlink()
+        until(port, "/index.html", lambda page: b"A Second Book" not in page)
+        assert raw_get(port, "/books/second/index.html")[0] == 404
     finally:
         server.send_signal(signal.SIGINT)  # Ctrl-C
         try:

@@ -148,7 +148,7 @@ def _serve(args) -> int:
     manifests = _manifests(args)
     if manifests is None:
         return EXIT_USAGE
-    return serve(manifests, _site_options(args), args.host, args.port)
+    return serve(args.manifests, manifests, _site_options(args), args.host, args.port)
 
 
 def _import(args) -> int:

@@ -38,6 +38,8 @@ class SiteServer:
     """The site folder over HTTP with live reload, and the rebuilds that keep it current."""
 
     def __init__(self, manifests: list[Path], options: SiteOptions, watched: list[Path]):
+        """``manifests``: the books the editor named; none: every books/*.yaml at each rebuild,
+        so that a book added while the server runs appears, and a book removed goes."""
         self.manifests = manifests
         self.options = options
         self.watched = watched
@@ -192,13 +194,16 @@ def _inside(root: Path, path: str) -> Path | None:
     return target if target == root or target.is_relative_to(root) else None
 
 
-def serve(manifests: list[Path], options: SiteOptions, host: str, port: int) -> int:
+def serve(named: list[Path], found: list[Path], options: SiteOptions, host: str, port: int) -> int:
+    """``named``: the manifests the editor gave, if any; ``found``: the books to build first."""
     import uvicorn
 
-    watched = sorted({m.resolve().parent for m in manifests} | {p.resolve() for p in (Path("themes"),) if p.is_dir()})
-    server = SiteServer(manifests, options, watched)
+    folders = {m.resolve().parent for m in found} | {p.resolve() for p in (Path("themes"),) if p.is_dir()}
+    if not named:
+        folders.add(Path("books").resolve())
+    server = SiteServer(named, options, sorted(folders))
     print("pubkit: building the site ...", file=sys.stderr)
-    diagnostics = make_site(manifests, options).diagnostics  # here: no server thread runs yet
+    diagnostics = make_site(found, options).diagnostics  # here: no server thread runs yet
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
     errors = [str(d) for d in diagnostics if ERROR_LINE.search(str(d))]
