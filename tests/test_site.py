@@ -211,6 +211,30 @@ def test_base_url_makes_every_feed_address_absolute(tmp_path):
     assert '"url": "https://books.example.org/catalog/books/small/"' in (out / "books/small/index.html").read_text()
 
 
+def test_with_its_address_the_site_tells_search_engines_and_social_media_where_its_pages_are(tmp_path):
+    small_book(tmp_path, title="Small")
+    assert run_in(tmp_path, "site", "-j", "1") == 0
+    out = tmp_path / "build/site"
+    assert not (out / "sitemap.xml").exists() and not (out / "robots.txt").exists()
+    assert 'rel="canonical"' not in (out / "books/small/index.html").read_text()
+
+    for base, robots in (("https://books.example.org/catalog", False), ("https://books.example.org", True)):
+        assert run_in(tmp_path, "site", "--base-url", base, "-j", "1") == 0
+        pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+        book = html.parse(str(out / "books/small/index.html"))
+        assert book.xpath("string(//link[@rel='canonical']/@href)") == f"{base}/books/small/"
+        assert book.xpath("string(//meta[@property='og:image']/@content)") == f"{base}/books/small/cover.jpg"
+        assert book.xpath("string(//meta[@property='og:title']/@content)") == "Small"
+        sitemap = etree.parse(str(out / "sitemap.xml"))
+        ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+        locations = sitemap.xpath("//s:loc/text()", namespaces=ns)
+        assert sorted(locations) == sorted(f"{base}/{p.removesuffix('index.html')}" for p in pages)
+        assert sitemap.xpath("string(//s:url[s:loc='%s/books/small/read/one.html']/s:lastmod)" % base, namespaces=ns)
+        assert (out / "robots.txt").is_file() == robots  # crawlers read it at the root of a host only
+    assert f"Sitemap: {base}/sitemap.xml" in (out / "robots.txt").read_text()
+    assert nu_check([out / "index.html", out / "books/small/index.html"]) == []
+
+
 # --- what an editor writes is shown as text, and the same inputs give the same site -------------
 
 

@@ -6,6 +6,7 @@
     site/books/<slug>/read/             the web edition
     site/opds/root.xml, root.json ...   OPDS 1.2 and 2.0 (site/feeds.py)
     site/feed.xml                       new books, for feed readers
+    site/sitemap.xml, robots.txt        for search engines, with --base-url (site/sitemap.py)
     site/css/, site/fonts/              the site theme's stylesheets and fonts
 
 Each file is replaced atomically and only when its bytes change; files of books no longer in the
@@ -29,6 +30,7 @@ from ..writers.files import write_atomically
 from .catalog import Listing, make_catalog, read_listing
 from .feeds import catalog_feeds, new_books, opds1, opds2
 from .pages import STYLESHEETS, SiteInfo, site_pages
+from .sitemap import robots, sitemap
 from .record import COVER, RECORD, THUMBNAIL
 
 SITE_FORMATS = ("epub", "screen-pdf", "web")
@@ -117,6 +119,10 @@ def site_files(listings: list[Listing], theme: Theme, words, info: SiteInfo) -> 
             files[f"{folder}/{name}" if at_top else f"{folder}/read/{name}"] = path
         for download in book.downloads:
             files[f"{folder}/{download.name}"] = download.source
+    if info.base_url:
+        files["sitemap.xml"] = sitemap([path for path in files if path.endswith(".html")], catalog, info)
+        if (text := robots(info)) is not None:
+            files["robots.txt"] = text
     # The site's own pages in the theme's type, its fonts cut to the characters those pages show.
     chars = characters(list(pages.values()))
     files["css/fonts.css"] = font_faces(theme).encode("utf-8")

@@ -37,7 +37,7 @@ def site_pages(catalog: Catalog, theme: Theme, words: Words, info: SiteInfo) -> 
         root = "../" * path.count("/")
         pages[path] = env.get_template(template).render(
             root=root, stylesheets=[root + href for href in STYLESHEETS], words=words, site=info,
-            catalog=catalog, kinds=KINDS, quote=_quote, **values)
+            catalog=catalog, kinds=KINDS, quote=_quote, canonical=address(info, path), **values)
 
     render("index.html", "site/catalog.html", title=info.title, books=catalog.books, intro=words["site"]["catalog_intro"], feeds=True)
     for kind in KINDS:
@@ -48,6 +48,17 @@ def site_pages(catalog: Catalog, theme: Theme, words: Words, info: SiteInfo) -> 
         render(f"books/{book.slug}/index.html", "site/book.html", title=book["title"], book=book,
                schema=_schema_org(book, info))
     return pages
+
+
+def address(info: SiteInfo, path: str) -> str | None:
+    """Where the page at ``path`` inside the site is on the web (a folder's index.html as the
+    folder), if the site's address is known."""
+    if not info.base_url:
+        return None
+    parts = [_quote(part) for part in path.split("/")]
+    if parts[-1] == "index.html":
+        parts[-1] = ""
+    return info.base_url + "/" + "/".join(parts)
 
 
 def first_sentence(text: str) -> str:
@@ -87,7 +98,7 @@ def _schema_org(book: Listing, info: SiteInfo) -> Markup:
                       "contentSize": str(d.size), "sha256": d.sha256} for d in book.downloads] or None,
     }
     if info.base_url:
-        data["url"] = f"{info.base_url}/books/{_quote(book.slug)}/"
+        data["url"] = address(info, f"books/{book.slug}/index.html")
     text = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False, indent=1)
     # "</script>" or "<!--" in a title must not end the element: JSON allows \u003c for "<".
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
