@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import epub_files
+
 TEXT = "# One\n\nWords.\n"
 
 # (manifest, expected diagnostic line); texts/one.md exists in every case.
@@ -152,6 +154,20 @@ def test_missing_manifest(project, capsys):
     run = project.pubkit("books/nope.yaml", capsys=capsys)
     assert run.code == 1
     assert "books/nope.yaml: error[M000]: manifest 'books/nope.yaml' does not exist" in run.err
+
+
+def test_two_books_of_one_name_are_refused_not_written_over_each_other(project, capsys):
+    book = "title: {}\ncreators: [Ann]\nlanguage: en\ndate: 2024-01-01\nbody: [texts/one.md]\n"
+    project.write({"books/book.yaml": book.format("First"), "books/book.yml": book.format("Second"),
+                   "books/texts/one.md": TEXT})
+    run = project.pubkit(capsys=capsys)  # every manifest in books/
+    assert run.code == 1
+    assert run.err.splitlines()[0] == ("books/book.yml: error[M015]: expected each book to have a name of its own "
+                                       "(its outputs go to build/book/), found books/book.yaml with the same name; "
+                                       "rename one of the two manifests")
+    package = next(data for name, data in epub_files(project.root / "build/book/book.epub").items() if name.endswith(".opf"))
+    assert b">First</dc:title>" in package  # the first one named is built, the other is not
+    assert project.pubkit("books/book.yaml", "books/book.yaml", capsys=capsys).code == 0  # one manifest named twice
 
 
 def test_a_manifest_not_in_utf8_is_located(project, capsys):

@@ -90,6 +90,7 @@ class BookResult:
 
 
 def build(manifests: list[Path], options: BuildOptions, progress: Progress | None = None) -> tuple[list[Artifact], Diagnostics]:
+    manifests, clashes = distinct_books(manifests)
     cache = Cache(options.cache_folder)
     session = _Session(options, cache, Fingerprints(), progress or Progress())
     # Threads only help a build that waits for layouts: without PDFs, books are made in turn.
@@ -100,11 +101,30 @@ def build(manifests: list[Path], options: BuildOptions, progress: Progress | Non
         results = [future.result() for future in futures]
     cache.prune()
     sink = Diagnostics()
+    sink.extend(clashes)
     artifacts: list[Artifact] = []
     for result in results:  # in the order of the manifests, whatever order the books finished in
         sink.extend(result.diagnostics)
         artifacts += result.artifacts
     return artifacts, sink
+
+
+def distinct_books(manifests: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """The manifests, each once, and errors for those whose book has the name of an earlier one:
+    a book's outputs go to build/<name>/, and two books there would overwrite each other."""
+    kept: dict[str, Path] = {}
+    seen: set[Path] = set()
+    clashes = []
+    for path in manifests:
+        if path.resolve() in seen:
+            continue  # the same manifest named twice: built once
+        seen.add(path.resolve())
+        first = kept.setdefault(path.stem, path)
+        if first is not path:
+            clashes.append(error("M015", f"expected each book to have a name of its own (its outputs go to "
+                                         f"build/{path.stem}/), found {relative_path(first)} with the same name; "
+                                         "rename one of the two manifests", Location(relative_path(path))))
+    return list(kept.values()), clashes
 
 
 def find_manifests(folder: Path) -> list[Path]:

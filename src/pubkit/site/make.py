@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import BuildOptions, build
+from ..build import BuildOptions, build, distinct_books
 from ..cache import STALE_TEMPORARY
 from ..diagnostics import Diagnostics, Location, error
 from ..fonts import characters, subset_font
@@ -65,6 +65,7 @@ def make_site(manifests: list[Path], options: SiteOptions, progress: Progress | 
     build_options = BuildOptions(out_dir=options.out_dir, formats=formats, strict=options.strict,
                                  jobs=options.jobs, cache_dir=options.cache_dir)
     _, diagnostics = build(manifests, build_options, progress)
+    manifests, _ = distinct_books(manifests)  # a book named twice is in the site once (build reported it)
     # A book that fails keeps its last good outputs in build/, and so its place in the site.
     listings = [found for path in manifests if (found := read_listing(options.out_dir, path.stem))]
     # Print editions are for printers; a manifest may offer one to readers (site.downloads).
