@@ -30,8 +30,8 @@ from ..writers.files import write_atomically
 from .catalog import Listing, make_catalog, read_listing
 from .feeds import catalog_feeds, new_books, opds1, opds2
 from .pages import STYLESHEETS, SiteInfo, site_pages
-from .sitemap import robots, sitemap
 from .record import COVER, RECORD, THUMBNAIL
+from .sitemap import robots, sitemap
 
 SITE_FORMATS = ("epub", "screen-pdf", "web")
 
@@ -138,7 +138,8 @@ def write_site(folder: Path, files: dict[str, bytes | Path]) -> list[str]:
     """Write what changed, each file atomically; remove what the site no longer holds. Returns
     the names of the files written or removed."""
     changed = []
-    for name, content in files.items():
+    for name in sorted(files, key=_linked_later):
+        content = files[name]
         data = content.read_bytes() if isinstance(content, Path) else content
         target = folder / name
         if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
@@ -158,6 +159,15 @@ def write_site(folder: Path, files: dict[str, bytes | Path]) -> list[str]:
             except OSError:  # renamed, removed or filled by that other pubkit meanwhile
                 continue
     return changed
+
+
+def _linked_later(name: str) -> int:
+    """The order of writing: what pages link to before the pages, so that a site served while it
+    is written (pubkit serve, or a host that syncs the folder) never links to a file still to
+    come: a book's files and web edition, then its page, then the catalog's pages and feeds."""
+    if name.startswith("books/"):
+        return 1 if name.count("/") == 2 and name.endswith("/index.html") else 0
+    return 2 if name.endswith((".html", ".xml", ".json", ".txt")) else 0
 
 
 def _title(listings: list[Listing], words) -> str:

@@ -31,7 +31,7 @@ RELOAD_SCRIPT = f"""<script>
 }})();
 </script>
 """.encode()
-ERROR_LINE = re.compile(r": error\[[A-Z]\d{3}\]: ")  # a diagnostic as pubkit prints it
+ERROR_LINE = re.compile(r": error\[[A-Z]\d{3}\]: |^pubkit: internal error")  # as pubkit prints them
 
 
 class SiteServer:
