@@ -224,7 +224,10 @@ class _Job:
             elif token.type == "inline":
                 self.inline(token)
                 if tokens[i - 1].type == "paragraph_open" and _lone_image(token):
-                    _make_figure(tokens[i - 1], token, tokens[i + 1])
+                    # its paragraph's close: not always the next token (in a note, the note's
+                    # anchor comes between)
+                    closing = next(t for t in tokens[i + 1:] if t.type == "paragraph_close" and t.level == tokens[i - 1].level)
+                    _make_figure(tokens[i - 1], token, closing)
 
     def heading_id(self, opening: Token, inline: Token) -> None:
         local = _strip_explicit_id(inline) or slugify(plain_text(inline)) or "section"
