@@ -14,7 +14,7 @@ from lxml import etree
 
 from pubkit.checks.epubcheck import run_epubcheck, unavailable_reason
 
-from conftest import build_in, copy_warnings_book, FIXTURES, ROOT, epub_files, png_bytes
+from conftest import build_in, copy_warnings_book, FIXTURES, MINIMAL_MANIFEST, ROOT, epub_files, png_bytes
 
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
@@ -38,11 +38,17 @@ def built(tmp_path_factory):
     manifest = (root / "books/lenin-and-trotsky.yaml").read_text()
     (root / "books/with-cover.yaml").write_text(manifest.replace("theme: classic", "theme: classic\ncover: images/cover.png"))
     (root / "books/footnotes.yaml").write_text(manifest + "epub: {notes: footnotes}\n")
+    # the least a manifest can be: no front or back matter (so no contents page), a note that is an image
+    (root / "books/minimal.yaml").write_text(MINIMAL_MANIFEST.replace("texts/one.md", "texts/minimal/one.md"))
+    (root / "books/texts/minimal").mkdir()
+    (root / "books/texts/minimal/one.md").write_text("# One\n\nA facsimile.[^1]\n\n[^1]: ![The leaflet's first page](leaf.png)\n")
+    (root / "books/texts/minimal/leaf.png").write_bytes(png_bytes(16, 24))
     assert build(root) == 0
     return {p.stem: p for p in (root / "build").glob("*/*.epub")}
 
 
-BOOKS = ["the-apparatus", "dispatches", "la-comision", "pisma", "lenin-and-trotsky", "with-cover", "footnotes", "warnings"]
+BOOKS = ["the-apparatus", "dispatches", "la-comision", "pisma", "lenin-and-trotsky", "with-cover", "footnotes", "warnings",
+         "minimal"]
 
 
 def test_every_book_was_built(built):

@@ -250,7 +250,8 @@ def _landmarks(book: Book) -> list[tuple[str, str, str]]:
         marks.append(("cover", words["cover"], "cover"))
     if any(s.role == "titlepage" for s in book.sections):
         marks.append((ROLES["titlepage"].epub_type, words.role("titlepage"), "titlepage"))
-    marks.append(("toc", words["table_of_contents"], "toc"))
+    if any(s.role == "contents" for s in book.sections):  # else the nav is not in the spine, and a
+        marks.append(("toc", words["table_of_contents"], "toc"))  # landmark may not point out of it (RSC-011)
     if book.first_body:
         marks.append(("bodymatter", words["start_of_content"], book.first_body.id))
     for section in book.sections:
