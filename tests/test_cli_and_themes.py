@@ -83,8 +83,19 @@ def test_a_character_missing_from_the_font_is_a_warning(project, capsys):
     project.write({"books/a.yaml": MINIMAL_MANIFEST, "books/texts/one.md": "# One\n\nA sign: \u2646.\n"})
     run = project.pubkit("books/a.yaml", capsys=capsys)
     assert run.code == 0
-    assert ("books/texts/one.md: warning[F001]: character '\u2646' (U+2646) is not in the theme's font 'Charis SIL'; "
-            "readers will see a fallback font") in run.err.splitlines()
+    assert ("books/texts/one.md:3:9: warning[F001]: character '\u2646' (U+2646) is not in the theme's font 'Charis SIL'; "
+            "e-readers will show it in a fallback font, the PDFs as a missing-glyph box") in run.err.splitlines()
+
+
+def test_a_character_missing_from_the_font_in_a_title_is_found_there_and_reported_once(project, capsys):
+    project.write({"books/a.yaml": MINIMAL_MANIFEST, "books/texts/one.md": "---\ntitle: The \u2646 sign\n---\n\nWords.\n"})
+    run = project.pubkit("books/a.yaml", capsys=capsys, formats=("epub", "screen-pdf", "print-pdf"))
+    assert run.code == 0
+    lines = run.err.splitlines()
+    assert [line for line in lines if "F001" in line] == [
+        "books/texts/one.md:2:12: warning[F001]: character '\u2646' (U+2646) is not in the theme's font 'Charis SIL'; "
+        "e-readers will show it in a fallback font, the PDFs as a missing-glyph box"]
+    assert len(lines) == len(set(lines))  # the two PDFs' layouts find the same: said once
 
 
 def test_a_books_own_theme_folder_overrides_one_template(project, capsys):

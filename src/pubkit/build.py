@@ -104,7 +104,7 @@ def build(manifests: list[Path], options: BuildOptions, progress: Progress | Non
     sink.extend(clashes)
     artifacts: list[Artifact] = []
     for result in results:  # in the order of the manifests, whatever order the books finished in
-        sink.extend(result.diagnostics)
+        sink.extend(dict.fromkeys(result.diagnostics))  # each once: several outputs may find the same
         artifacts += result.artifacts
     return artifacts, sink
 

@@ -68,15 +68,37 @@ def covered(path: Path) -> frozenset[int]:
 
 
 def missing_glyphs(book: "Book", theme: "Theme") -> list[Diagnostic]:
-    """Characters the theme's text font cannot show would fall back to whatever the reader has."""
+    """Characters the theme's text font cannot show would fall back to whatever the reader has
+    (in a PDF: whatever this machine has, or a blank box). A text's title counts as well as its
+    body: it is set in headings, the contents and running heads."""
     if not theme.fonts:
         return []  # a theme without fonts leaves the choice to readers on purpose
     regular = next((f for f in theme.fonts if f.weight == 400 and f.style == "normal"), theme.fonts[0])
     font = covered(regular.path)
     problems = []
     for section in book.sections:
-        for char in sorted(c for c in section.characters if ord(c) not in font and not c.isspace()):
+        shown = section.characters | set(section.title) | set(section.subtitle or "")
+        missing = sorted(c for c in shown if ord(c) not in font and not c.isspace())
+        source = _source(section.file) if missing else ""
+        for char in missing:
             problems.append(warning(
                 "F001", f"character '{char}' (U+{ord(char):04X}) is not in the theme's font '{regular.family}'; "
-                        "readers will see a fallback font", Location(section.file or section.id)))
+                        "e-readers will show it in a fallback font, the PDFs as a missing-glyph box",
+                _first(char, source, section.file or section.id)))
     return problems
+
+
+def _source(file: str | None) -> str:
+    try:
+        return Path(file).read_text(encoding="utf-8") if file else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _first(char: str, source: str, file: str) -> Location:
+    """Where ``char`` first appears in the text's file (the file alone if it is not found there)."""
+    at = source.find(char)
+    if at < 0:
+        return Location(file)
+    line = source.count("\n", 0, at) + 1
+    return Location(file, line, at - (source.rfind("\n", 0, at) + 1) + 1)
