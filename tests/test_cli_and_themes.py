@@ -6,7 +6,7 @@ import json
 
 from lxml import etree
 
-from conftest import MINIMAL_MANIFEST, epub_files
+from conftest import MINIMAL_MANIFEST, ROOT, epub_files
 
 TEXTS = {"books/texts/one.md": "# One\n\nWords.\n"}
 
@@ -55,6 +55,16 @@ def test_a_theme_can_extend_classic_and_replace_one_template(project, capsys):
     assert run.code == 0, run.err
     chapter = epub_files(project.root / "build/a/a.epub")["EPUB/one.xhtml"].decode()
     assert '<p class="house">House style</p>' in chapter and 'epub:type="chapter"' in chapter
+
+
+def test_a_theme_keeps_its_name(project):
+    """Its name is how messages point at it ('theme classic: cover'); it once became the name of
+    its last stylesheet."""
+    from pubkit.diagnostics import Location
+    from pubkit.theming import load_theme
+
+    theme, problems = load_theme("classic", [ROOT / "themes"], Location("test"))
+    assert problems == [] and theme.name == "classic"
 
 
 def test_a_missing_stylesheet_in_a_theme_is_an_error(project, capsys):

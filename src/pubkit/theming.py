@@ -121,10 +121,10 @@ def load_theme(name: str, search_path: list[Path], where: Location, overrides: P
                     continue
                 fonts.append(Font(spec["family"], path, int(spec.get("weight", 400)), spec.get("style", "normal")))
         for fmt, files in (data.get("stylesheets") or {}).items():
-            found = [_find(name, [f for f, _ in chain]) for name in files]
-            for name, path in zip(files, found):
+            found = [_find(file, [f for f, _ in chain]) for file in files]
+            for file, path in zip(files, found):
                 if path is None:
-                    problems.append(error("H005", f"stylesheet '{name}' for {fmt} is in no theme of the chain "
+                    problems.append(error("H005", f"stylesheet '{file}' for {fmt} is in no theme of the chain "
                                                   f"({', '.join(f.name for f, _ in chain)})",
                                           Location(relative_path(folder / "theme.yaml"))))
             stylesheets[fmt] = tuple(p for p in found if p)
