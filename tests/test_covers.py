@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -179,7 +180,7 @@ def test_the_barcode_on_the_cover_reads_as_the_print_isbn(packages):
 
 # --- spine text, drawn or not -------------------------------------------------------------------
 
-def test_spine_text_appears_on_a_thick_book_only(tmp_path, packages):
+def test_spine_text_appears_on_a_thick_book_only(tmp_path, packages, capsys):
     thin = PdfReader(package(packages, "the-apparatus", "kdp") / "cover.pdf").pages[0].extract_text()
     assert thin.count("The Apparatus and the Revolution") == 0  # front title is set on three lines
     import sys
@@ -195,6 +196,29 @@ def test_spine_text_appears_on_a_thick_book_only(tmp_path, packages):
     assert spec["interior"]["pages"] >= 79 and spec["spine"]["text"] is True
     text = PdfReader(tmp_path / "build/book/pod-kdp/cover.pdf").pages[0].extract_text()
     assert "A Generated Book" in text.replace("\n", " ") and text.count("Generated") == 2  # front and spine
+
+    # A long title is set smaller on the spine to fit; one too long for any readable size is refused.
+    long = "A Generated Book, or How the Hopes of a Whole Generation Were Spent in Two Years of Argument"
+    manifest.write_text(manifest.read_text().replace("title: A Generated Book", f"title: '{long}'"))
+    assert build_in(tmp_path, "--format", "epub", "--pod", "kdp", "books/book.yaml") == 0
+    text = " ".join(PdfReader(tmp_path / "build/book/pod-kdp/cover.pdf").pages[0].extract_text().split())
+    assert text.count("Spent in Two Years of Argument") == 2
+    manifest.write_text(manifest.read_text().replace(long, long + (", and After" * 25)))
+    capsys.readouterr()
+    assert build_in(tmp_path, "--format", "epub", "--pod", "kdp", "books/book.yaml") == 1
+    assert "books/book.yaml: error[C002]: the spine's line needs " in capsys.readouterr().err
+
+
+def test_a_description_too_long_for_the_back_cover_is_refused(tmp_path, capsys):
+    shutil.copytree(ROOT / "books", tmp_path / "books")
+    manifest = tmp_path / "books/the-apparatus.yaml"
+    blurb = "This pamphlet argues, chapter by chapter, how an apparatus came to rule the party it served. " * 18
+    manifest.write_text(re.sub(r"description: \|\n(  .*\n)+", f"description: '{blurb}'\n", manifest.read_text())
+                        + "print: {pod: kdp}\n")
+    assert build_in(tmp_path, "--format", "print-pdf", "books/the-apparatus.yaml") == 1
+    err = capsys.readouterr().err
+    assert "books/the-apparatus.yaml: error[C002]: the text on the back needs " in err and "shorten the description" in err
+    assert not (tmp_path / "build/the-apparatus/pod-kdp").exists()
 
 
 # --- the e-book cover ---------------------------------------------------------------------------

@@ -116,7 +116,8 @@ def make_cover(book: Book, theme: Theme, vendor: Vendor, pages: int, options, wh
     # the interior does (a CMYK cover design would need CMYK colours in the theme).
     gray = vendor.pdfx
     run = lay_out_cover or (lambda work, *args: work(*args))
-    data, found = run(write_cover_pdf, html, files, dataclasses.replace(options, gray_images=gray), theme.name)
-    problems += found
+    data, found = run(write_cover_pdf, html, files, dataclasses.replace(options, gray_images=gray), theme.name, True)
+    # what does not fit is the manifest's to mend (its title, subtitle, description)
+    problems += [dataclasses.replace(d, location=where) if d.code == "C002" else d for d in found]
     data, _ = finish_pdf(data, 1, vendor, gray, pad=False)
     return data, layout, problems

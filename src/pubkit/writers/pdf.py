@@ -165,13 +165,74 @@ def _amend(data: bytes, laid_out, options: PdfOptions) -> bytes:
         return out.getvalue()
 
 
-def write_cover_pdf(html: str, files: dict[str, tuple[bytes, str]], options: PdfOptions, theme: str) -> tuple[bytes, list[Diagnostic]]:
-    """A cover: one page of HTML from the theme, with the files it names, to a PDF."""
+def write_cover_pdf(html: str, files: dict[str, tuple[bytes, str]], options: PdfOptions, theme: str,
+                    printed: bool = False) -> tuple[bytes, list[Diagnostic]]:
+    """A cover: one page of HTML from the theme, with the files it names, to a PDF; a ``printed``
+    one (a wraparound for a printer) must fit its words in its panels."""
     html, files = _prepare(html, files, options)
     with _captured_warnings() as found:
         laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=_BookFetcher(files)).render(font_config=_font_config())
         data = laid_out.write_pdf(pdf_variant=options.variant, pdf_identifier=True, full_fonts=options.full_fonts)
-    return _amend(data, laid_out, options), [warning("W002", message, Location(f"theme {theme}: cover")) for message in found]
+    problems = [warning("W002", message, Location(f"theme {theme}: cover")) for message in found]
+    return _amend(data, laid_out, options), problems + (_cover_overflow(laid_out, theme) if printed else [])
+
+
+SAFE_FOOT = 0.375 * 96  # bleed and safe margin at a panel's foot, in CSS px (what no words may cross)
+
+
+def _cover_overflow(laid_out, theme: str) -> list[Diagnostic]:
+    """Words that do not fit their part of a print cover would be cut off without a word (the
+    panels hide what overflows, and layout stops at the page's edge): the front's title and names
+    must end above the publisher's line or the panel's safe foot, the back's text above the
+    barcode or the safe foot, and the spine's one line must be no longer than the spine. Read from
+    the laid-out boxes (not documented by WeasyPrint), as _cut_footnotes does."""
+    boxes = {}
+    for box in _inside(laid_out.pages[0]._page_box):
+        element = getattr(box, "element", None)
+        for name in (element.get("class", "").split() if element is not None else ()):
+            boxes.setdefault(name, box)  # the first box of each class: the element's own
+
+    def foot(name: str) -> float:
+        panel = boxes[name]
+        return panel.position_y + panel.margin_height() - SAFE_FOOT
+
+    problems = []
+    where = Location(f"theme {theme}: cover")
+    for part, words, remedy, below, panel in (
+            ("front-text", "the title, subtitle and names on the front need", "shorten the subtitle (or the title)",
+             "front-publisher", "front-panel"),
+            ("back-panel", "the text on the back needs", "shorten the description (or the back's quote)",
+             "barcode-box", "back-panel")):
+        if part not in boxes:
+            continue
+        content = boxes[part]
+        inner = content.children if part == "back-panel" else [content]  # the back panel is all page high
+        ends = max((_bottom(box) for box in inner), default=content.content_box_y())
+        limit = boxes[below].position_y if below in boxes else foot(panel)
+        if ends > limit + 1:
+            start = min((box.position_y for box in inner), default=limit)
+            problems.append(error("C002", f"{words} {(ends - start) / 96:.2f} in, and {(limit - start) / 96:.2f} in "
+                                          f"is there: the rest would be cut off; {remedy}", where))
+    if "spine-text" in boxes:
+        spine = boxes["spine-text"]
+        used = max((child.position_x + child.margin_width() for line in spine.children for child in line.children),
+                   default=spine.content_box_x()) - spine.content_box_x()
+        if used > spine.width + 1:
+            problems.append(error("C002", f"the spine's line needs {used / 96:.2f} in, and the spine is "
+                                          f"{spine.width / 96:.2f} in long: the rest would be cut off; shorten the title "
+                                          "or the names", where))
+    return problems
+
+
+def _inside(box):
+    box = getattr(box, "_box", box)  # an absolutely positioned box stands behind a placeholder
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _inside(child)
+
+
+def _bottom(box) -> float:
+    return max(inner.position_y + inner.margin_height() for inner in _inside(box))
 
 
 def _cut_footnotes(laid_out, notes_in: dict[str, str]) -> list[Diagnostic]:
