@@ -185,7 +185,9 @@ def _cover_overflow(laid_out, theme: str) -> list[Diagnostic]:
     panels hide what overflows, and layout stops at the page's edge): the front's title and names
     must end above the publisher's line or the panel's safe foot, the back's text above the
     barcode or the safe foot, and the spine's one line must be no longer than the spine. Read from
-    the laid-out boxes (not documented by WeasyPrint), as _cut_footnotes does."""
+    the laid-out boxes (not documented by WeasyPrint), as _cut_footnotes does. The parts are found
+    by the class names of the classic theme's covers/_panels.html and print.html; a theme that
+    names them otherwise is not measured."""
     boxes = {}
     for box in _inside(laid_out.pages[0]._page_box):
         element = getattr(box, "element", None)
