@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import DEFAULT_FORMATS, FORMATS, BuildOptions, build, find_manifests, shard
-from .diagnostics import format_summary, to_json
+from .diagnostics import format_summary, plural, to_json
 from .progress import LiveProgress, Progress
 from .sizes import size_text
 
@@ -206,7 +206,7 @@ def _build(args) -> int:
             if not checking:
                 cached = sum(a.cached for a in artifacts)
                 books = len({a.slug for a in artifacts})
-                print(f"pubkit: {_plural(books, 'book')}, {_plural(len(artifacts), 'file')} ({len(artifacts) - cached} made, "
+                print(f"pubkit: {plural(books, 'book')}, {plural(len(artifacts), 'file')} ({len(artifacts) - cached} made, "
                       f"{cached} from the cache) in {time.perf_counter() - started:.1f} s")
         if len(diagnostics):
             print(format_summary(diagnostics), file=sys.stderr)
@@ -250,10 +250,6 @@ def _shard(value: str) -> tuple[int, int]:
     if not match or not 1 <= int(match[1]) <= int(match[2]):
         raise argparse.ArgumentTypeError(f"expected K/N with 1 <= K <= N, such as 2/4, found '{value}'")
     return int(match[1]), int(match[2])
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 if __name__ == "__main__":

@@ -120,8 +120,11 @@ def format_summary(diagnostics: Iterable[Diagnostic]) -> str:
     items = list(diagnostics)
     n_err = sum(d.severity is Severity.ERROR for d in items)
     n_warn = len(items) - n_err
-    plural = lambda n, w: f"{n} {w}{'' if n == 1 else 's'}"  # noqa: E731
     return f"pubkit: {plural(n_err, 'error')}, {plural(n_warn, 'warning')}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def to_json(diagnostics: Iterable[Diagnostic]) -> str:

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .config.characters import location_at
 from .diagnostics import Diagnostic, Location, warning
 
 if TYPE_CHECKING:
@@ -98,7 +99,4 @@ def _source(file: str | None) -> str:
 def _first(char: str, source: str, file: str) -> Location:
     """Where ``char`` first appears in the text's file (the file alone if it is not found there)."""
     at = source.find(char)
-    if at < 0:
-        return Location(file)
-    line = source.count("\n", 0, at) + 1
-    return Location(file, line, at - (source.rfind("\n", 0, at) + 1) + 1)
+    return location_at(source, at, file) if at >= 0 else Location(file)

@@ -30,14 +30,19 @@ def decode_utf8(data: bytes, file: str, code: str) -> tuple[str | None, list[Dia
                             Location(file, line, col))]
 
 
+def location_at(text: str, offset: int, file: str) -> Location:
+    """The line and column (1-based, in characters) of ``text[offset]``, any line ends counted."""
+    before = text[:offset]
+    return Location(file, len(LINE_END.findall(before)) + 1, offset - max(before.rfind("\n"), before.rfind("\r")))
+
+
 def check_characters(text: str, file: str, control_code: str | None, invisible_code: str) -> list[Diagnostic]:
     """Control characters are errors (``control_code``; None: another stage reports them),
     invisible reordering characters warnings, each at its line and column."""
     found = []
     matches = [*(CONTROL.finditer(text) if control_code else ()), *INVISIBLE.finditer(text)]
     for match in sorted(matches, key=lambda m: m.start())[:REPORTED]:
-        before = text[: match.start()]
-        where = Location(file, len(LINE_END.findall(before)) + 1, match.start() - max(before.rfind("\n"), before.rfind("\r")))
+        where = location_at(text, match.start(), file)
         char = match[0]
         if CONTROL.match(char):
             found.append(error(control_code, f"expected text, found the control character U+{ord(char):04X}; delete it "

@@ -20,6 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..diagnostics import plural
 from .make import SITE_FORMATS, SiteOptions, make_site
 
 DOWNLOADS = tuple(f for f in SITE_FORMATS if f != "web")
@@ -76,7 +77,7 @@ class SiteServer:
         return (
             '<div role="alert" id="pubkit-errors" style="position:sticky;top:0;z-index:10;margin:0;padding:.75rem 1rem;'
             'background:#fff4f2;color:#6b0d00;border-bottom:2px solid #b3261e;font:14px/1.4 system-ui,sans-serif">'
-            f"<p style=\"margin:0 0 .4rem;text-indent:0;text-align:left;font-weight:bold\">pubkit: {_errors(len(errors))}: this page shows "
+            f"<p style=\"margin:0 0 .4rem;text-indent:0;text-align:left;font-weight:bold\">pubkit: {plural(len(errors), 'error')}: this page shows "
             f"the last good build until {'it is' if len(errors) == 1 else 'they are'} mended</p>"
             '<pre style="margin:0;white-space:pre-wrap;font:13px/1.4 ui-monospace,monospace">'
             + html.escape("\n".join(errors)) + "</pre></div>"
@@ -179,10 +180,6 @@ class SiteServer:
             self.stale = False
             if await self.rebuild(DOWNLOADS):
                 await self.notify()
-
-
-def _errors(count: int) -> str:
-    return "1 error" if count == 1 else f"{count} errors"
 
 
 def _inside(root: Path, path: str) -> Path | None:
