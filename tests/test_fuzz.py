@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from pubkit.config.manifest import load_manifest
@@ -218,8 +218,13 @@ def html_element(draw, depth: int = 0) -> str:
     return f"<{tag}{attributes}>{text}{children}</{tag}>" + draw(st.sampled_from(["", " tail ", "[2]"]))
 
 
+ENOUGH_WORDS = "<p>The committee met in the spring and its minutes were printed later that year.</p>" * 3
+
+
 @FUZZ
 @given(st.lists(html_element(), min_size=1, max_size=6))
+# found by `make fuzz`: code closing one element and code opening the next ran into one fence ("`a```")
+@example(elements=[ENOUGH_WORDS, "<p>see <span>the <code>a</code></span><code>b`[^1]</code> here</p>"])
 def test_any_page_imports_to_markdown_that_converts(tmp_path_factory, elements):
     from pubkit.importer.article import parse, read_article
     from pubkit.importer.markdown import Context, notes_markdown, to_markdown

@@ -21,6 +21,7 @@ VERSE = re.compile(r"(^|\s)(poem|poetry|verse|stanza)(\s|$)", re.I)
 SMALL_CAPS = re.compile(r"small-?caps", re.I)
 # Characters that mean something to Markdown where they stand.
 INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>~|{])")
+CODE_SEPARATOR = "<!-- -->"  # between two code spans: pubkit drops comments
 ENTITY = re.compile(r"&(?=#?\w+;)")
 LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)]|:::)")
 
@@ -285,7 +286,22 @@ def _run(element: etree._Element, context: Context) -> str:
         if isinstance(child.tag, str):
             parts.append(_inline_element(child, context))
         parts.append(_escape(_clean(child.tail or "")))
-    return "".join(parts)
+    return _joined(parts)
+
+
+def _joined(parts: list[str]) -> str:
+    """Inline parts end to end. Where a code span's closing backticks would meet the next one's
+    opening backticks (code at the end of one element, code at the start of the next: _join_code
+    only joins siblings), they would read as one longer fence; an empty comment, which pubkit drops,
+    keeps them apart. (Only a code span starts with a backtick: text's are escaped.)"""
+    out: list[str] = []
+    last = ""  # the last part that was not empty
+    for part in parts:
+        if part.startswith("`") and last.endswith("`"):
+            out.append(CODE_SEPARATOR)
+        out.append(part)
+        last = part or last
+    return "".join(out)
 
 
 def _inline_element(element: etree._Element, context: Context) -> str:
