@@ -94,7 +94,7 @@ def test_a_character_missing_from_the_font_is_a_warning(project, capsys):
     run = project.pubkit("books/a.yaml", capsys=capsys)
     assert run.code == 0
     assert ("books/texts/one.md:3:9: warning[F001]: character '\u2646' (U+2646) is not in the theme's font 'Charis SIL'; "
-            "e-readers will show it in a fallback font, the PDFs as a missing-glyph box") in run.err.splitlines()
+            "readers will see it in a fallback font, or as a missing-glyph box where no font has it") in run.err.splitlines()
 
 
 def test_a_character_missing_from_the_font_in_a_title_is_found_there_and_reported_once(project, capsys):
@@ -104,8 +104,19 @@ def test_a_character_missing_from_the_font_in_a_title_is_found_there_and_reporte
     lines = run.err.splitlines()
     assert [line for line in lines if "F001" in line] == [
         "books/texts/one.md:2:12: warning[F001]: character '\u2646' (U+2646) is not in the theme's font 'Charis SIL'; "
-        "e-readers will show it in a fallback font, the PDFs as a missing-glyph box"]
+        "readers will see it in a fallback font, or as a missing-glyph box where no font has it"]
     assert len(lines) == len(set(lines))  # the two PDFs' layouts find the same: said once
+
+
+def test_a_character_no_font_has_is_told_once_at_its_place(project, capsys):
+    """A private-use character no font draws: F001 at the text, not WeasyPrint's '.notdef' warning
+    at the theme as well."""
+    project.write({"books/a.yaml": MINIMAL_MANIFEST, "books/texts/one.md": "# One\n\nA mark: \U0010fffd.\n"})
+    run = project.pubkit("books/a.yaml", capsys=capsys, formats=("print-pdf",))
+    assert run.code == 0
+    told = [line for line in run.err.splitlines() if "U+10FFFD" in line]
+    assert told == ["books/texts/one.md:3:9: warning[F001]: character '\U0010fffd' (U+10FFFD) is not in the theme's "
+                    "font 'Charis SIL'; readers will see it in a fallback font, or as a missing-glyph box where no font has it"]
 
 
 def test_a_books_own_theme_folder_overrides_one_template(project, capsys):

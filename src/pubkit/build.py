@@ -37,6 +37,7 @@ from .cache import Cache
 from .config.manifest import load_manifest
 from .diagnostics import Diagnostic, Diagnostics, Location, Severity, error, has_errors, relative_path
 from .fingerprint import Fingerprints, environment
+from .fonts import said_once
 from .formats import EPUB, PRINT_PDF, SCREEN_PDF, WEB, Format
 from .model import Book, Manifest
 from .progress import Progress
@@ -104,7 +105,7 @@ def build(manifests: list[Path], options: BuildOptions, progress: Progress | Non
     sink.extend(clashes)
     artifacts: list[Artifact] = []
     for result in results:  # in the order of the manifests, whatever order the books finished in
-        sink.extend(dict.fromkeys(result.diagnostics))  # each once: several outputs may find the same
+        sink.extend(said_once(result.diagnostics))  # several outputs may find the same
         artifacts += result.artifacts
     return artifacts, sink
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +33,8 @@ def characters(documents: list[str]) -> frozenset[str]:
         body = doc.split("<body", 1)[-1]
         seen.update(html.unescape(TAG.sub(" ", body)))
         seen.update(html.unescape("".join(TEXT_ATTRIBUTES.findall(body))))
-    return frozenset(c for c in seen if c.isprintable() or c == "\u00a0")
+    # private-use characters are not "printable" to Python, yet a font may draw them (SIL's do)
+    return frozenset(c for c in seen if c.isprintable() or c == "\u00a0" or unicodedata.category(c) == "Co")
 
 
 # Subsets and character sets are kept per process by the font's content, never its path: a
@@ -84,9 +86,21 @@ def missing_glyphs(book: "Book", theme: "Theme") -> list[Diagnostic]:
         for char in missing:
             problems.append(warning(
                 "F001", f"character '{char}' (U+{ord(char):04X}) is not in the theme's font '{regular.family}'; "
-                        "e-readers will show it in a fallback font, the PDFs as a missing-glyph box",
+                        "readers will see it in a fallback font, or as a missing-glyph box where no font has it",
                 _first(char, source, section.file or section.id)))
     return problems
+
+
+NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: ".*" \(U\+([0-9A-F]+)\)$')
+CODE_POINT = re.compile(r"\(U\+([0-9A-F]+)\)")
+
+
+def said_once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A book's diagnostics without WeasyPrint's own warning for a glyph no font has, where F001
+    named that character already, at its place in the text (WeasyPrint's names only the theme)."""
+    named = {m[1] for d in diagnostics if d.code == "F001" and (m := CODE_POINT.search(d.message))}
+    return [d for d in dict.fromkeys(diagnostics)
+            if not (d.code == "W002" and (m := NOTDEF.match(d.message)) and m[1] in named)]
 
 
 def _source(file: str | None) -> str:
