@@ -223,6 +223,20 @@ def test_a_description_too_long_for_the_back_cover_is_refused(tmp_path, capsys):
 
 # --- the e-book cover ---------------------------------------------------------------------------
 
+def test_a_subtitle_too_long_for_the_ebook_cover_is_refused(tmp_path, capsys):
+    shutil.copytree(ROOT / "books", tmp_path / "books")
+    manifest = tmp_path / "books/dispatches.yaml"
+    subtitle = "Reports and letters from the factories, the barracks, the ports and the villages, with replies. " * 16
+    manifest.write_text(re.sub(r"^subtitle: .*$", f"subtitle: '{subtitle}'", manifest.read_text(), flags=re.M))
+    assert build_in(tmp_path, "--format", "epub", "books/dispatches.yaml") == 1
+    err = capsys.readouterr().err
+    assert "books/dispatches.yaml: error[C002]: on the e-book cover, the title, subtitle and names on the front need " in err
+    assert not (tmp_path / "build/dispatches").exists()
+    # refused again, not taken from the cache: a cover that cuts words off is never kept
+    assert build_in(tmp_path, "--format", "epub", "books/dispatches.yaml") == 1
+    assert "error[C002]" in capsys.readouterr().err
+
+
 def test_the_ebook_cover_is_a_1600_by_2560_rgb_jpeg_under_2_mb(packages):
     path = packages / "dispatches/dispatches-cover.jpg"
     with Image.open(path) as image:

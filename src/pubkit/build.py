@@ -187,7 +187,7 @@ class _Session:
         #    the texts are converted, unless the cache has it already.
         cover = drawing = None
         if manifest.cover is None and any(o in ("epub", "web") or o.startswith(POD) for o in outputs) and not self.options.check_only:
-            from .covers import draw_ebook_cover, ebook_cover_request
+            from .covers import draw_ebook_cover, ebook_cover_request, fit_at
 
             cover = ebook_cover_request(manifest.metadata, manifest.cover_art, theme, words, self.cache.folder / "cover")
             drawing = self.workers.apart(draw_ebook_cover, cover) if not cover.target.is_file() else None
@@ -201,7 +201,7 @@ class _Session:
                                        functools.partial(self._convert, manifest.root))
         result.diagnostics += problems
         if drawing:
-            result.diagnostics += drawing.result()
+            result.diagnostics += fit_at(drawing.result(), Location(relative_path(manifest_path)))
         if book is None or self._failed(result.diagnostics):
             return result
         result.diagnostics += missing_glyphs(book, theme)

@@ -7,12 +7,13 @@ of everything that went into it, so rebuilding an unchanged book does not lay it
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import Diagnostic
-from dataclasses import dataclass
+from .diagnostics import Diagnostic, Location, has_errors
 
 from .model import Asset, CoverArt, Metadata
 from .render import font_faces
@@ -78,6 +79,13 @@ def draw_ebook_cover(request: CoverRequest) -> list[Diagnostic]:
     from .writers.pdf import PdfOptions, write_cover_pdf
     from .writers.raster import page_to_jpeg
 
-    pdf, problems = write_cover_pdf(request.html, request.files, PdfOptions(), request.theme)
-    write_atomically(request.target, page_to_jpeg(pdf, *SIZE))
+    pdf, problems = write_cover_pdf(request.html, request.files, PdfOptions(), request.theme, printed=False)
+    if not has_errors(problems):  # kept only when whole: a cover that cuts words off is drawn (and refused) again
+        write_atomically(request.target, page_to_jpeg(pdf, *SIZE))
     return problems
+
+
+def fit_at(problems: list[Diagnostic], manifest: Location) -> list[Diagnostic]:
+    """Words that do not fit a cover (C002) come from the manifest (its title, subtitle,
+    description): that is where to mend them, whichever theme laid the cover out."""
+    return [dataclasses.replace(d, location=manifest) if d.code == "C002" else d for d in problems]

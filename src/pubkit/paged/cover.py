@@ -17,7 +17,7 @@ import barcode
 from barcode.writer import SVGWriter
 from stdnum import isbn as stdisbn
 
-from ..covers import art_context, cover_files
+from ..covers import art_context, cover_files, fit_at
 from ..diagnostics import Diagnostic, Location
 from ..model import Book
 from ..theming import Theme
@@ -117,7 +117,6 @@ def make_cover(book: Book, theme: Theme, vendor: Vendor, pages: int, options, wh
     gray = vendor.pdfx
     run = lay_out_cover or (lambda work, *args: work(*args))
     data, found = run(write_cover_pdf, html, files, dataclasses.replace(options, gray_images=gray), theme.name, True)
-    # what does not fit is the manifest's to mend (its title, subtitle, description)
-    problems += [dataclasses.replace(d, location=where) if d.code == "C002" else d for d in found]
+    problems += fit_at(found, where)
     data, _ = finish_pdf(data, 1, vendor, gray, pad=False)
     return data, layout, problems

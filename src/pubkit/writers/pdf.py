@@ -166,21 +166,22 @@ def _amend(data: bytes, laid_out, options: PdfOptions) -> bytes:
 
 
 def write_cover_pdf(html: str, files: dict[str, tuple[bytes, str]], options: PdfOptions, theme: str,
-                    printed: bool = False) -> tuple[bytes, list[Diagnostic]]:
-    """A cover: one page of HTML from the theme, with the files it names, to a PDF; a ``printed``
-    one (a wraparound for a printer) must fit its words in its panels."""
+                    printed: bool = True) -> tuple[bytes, list[Diagnostic]]:
+    """A cover: one page of HTML from the theme, with the files it names, to a PDF; its words must
+    fit its panels. ``printed``: a wraparound for a printer (measured in inches), else the e-book's
+    front (in pixels)."""
     html, files = _prepare(html, files, options)
     with _captured_warnings() as found:
         laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=_BookFetcher(files)).render(font_config=_font_config())
         data = laid_out.write_pdf(pdf_variant=options.variant, pdf_identifier=True, full_fonts=options.full_fonts)
     problems = [warning("W002", message, Location(f"theme {theme}: cover")) for message in found]
-    return _amend(data, laid_out, options), problems + (_cover_overflow(laid_out, theme) if printed else [])
+    return _amend(data, laid_out, options), problems + _cover_overflow(laid_out, theme, printed)
 
 
 SAFE_FOOT = 0.375 * 96  # bleed and safe margin at a panel's foot, in CSS px (what no words may cross)
 
 
-def _cover_overflow(laid_out, theme: str) -> list[Diagnostic]:
+def _cover_overflow(laid_out, theme: str, printed: bool) -> list[Diagnostic]:
     """Words that do not fit their part of a print cover would be cut off without a word (the
     panels hide what overflows, and layout stops at the page's edge): the front's title and names
     must end above the publisher's line or the panel's safe foot, the back's text above the
@@ -200,6 +201,9 @@ def _cover_overflow(laid_out, theme: str) -> list[Diagnostic]:
 
     problems = []
     where = Location(f"theme {theme}: cover")
+    # a printer's cover in inches; the e-book's, a picture, in its pixels
+    size = (lambda px: f"{px / 96:.2f} in") if printed else (lambda px: f"{px:.0f} px")  # noqa: E731
+    on = "" if printed else "on the e-book cover, "
     for part, words, remedy, below, panel in (
             ("front-text", "the title, subtitle and names on the front need", "shorten the subtitle (or the title)",
              "front-publisher", "front-panel"),
@@ -213,7 +217,7 @@ def _cover_overflow(laid_out, theme: str) -> list[Diagnostic]:
         limit = boxes[below].position_y if below in boxes else foot(panel)
         if ends > limit + 1:
             start = min((box.position_y for box in inner), default=limit)
-            problems.append(error("C002", f"{words} {(ends - start) / 96:.2f} in, and {(limit - start) / 96:.2f} in "
+            problems.append(error("C002", f"{on}{words} {size(ends - start)}, and {size(limit - start)} "
                                           f"is there: the rest would be cut off; {remedy}", where))
     if "spine-text" in boxes:
         spine = boxes["spine-text"]
