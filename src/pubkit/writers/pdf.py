@@ -27,6 +27,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from ..diagnostics import Diagnostic, Location, error, warning
 from .labels import label_pages
 from .layout import Layout, PdfOptions, PdfResult
+from .overflow import cover_overflow, cut_footnotes
 from .tounicode import mend_to_unicode
 
 BASE_URL = "file:///pubkit-book/"
@@ -75,7 +76,7 @@ def lay_out(layout: Layout) -> tuple[PdfResult, list[Diagnostic]]:
     with _captured_warnings() as found:
         laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
             stylesheets=stylesheets, font_config=_font_config())
-        problems += _cut_footnotes(laid_out, layout.notes_in)
+        problems += cut_footnotes(laid_out.pages, layout.notes_in)
         data = laid_out.write_pdf(
             pdf_variant=layout.options.variant,
             pdf_identifier=True,  # an ID hashed from the content: reproducible, and PDF/X needs one
@@ -175,94 +176,7 @@ def write_cover_pdf(html: str, files: dict[str, tuple[bytes, str]], options: Pdf
         laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=_BookFetcher(files)).render(font_config=_font_config())
         data = laid_out.write_pdf(pdf_variant=options.variant, pdf_identifier=True, full_fonts=options.full_fonts)
     problems = [warning("W002", message, Location(f"theme {theme}: cover")) for message in found]
-    return _amend(data, laid_out, options), problems + _cover_overflow(laid_out, theme, printed)
-
-
-SAFE_FOOT = 0.375 * 96  # bleed and safe margin at a panel's foot, in CSS px (what no words may cross)
-
-
-def _cover_overflow(laid_out, theme: str, printed: bool) -> list[Diagnostic]:
-    """Words that do not fit their part of a print cover would be cut off without a word (the
-    panels hide what overflows, and layout stops at the page's edge): the front's title and names
-    must end above the publisher's line or the panel's safe foot, the back's text above the
-    barcode or the safe foot, and the spine's one line must be no longer than the spine. Read from
-    the laid-out boxes (not documented by WeasyPrint), as _cut_footnotes does. The parts are found
-    by the class names of the classic theme's covers/_panels.html and print.html; a theme that
-    names them otherwise is not measured."""
-    boxes = {}
-    for box in _inside(laid_out.pages[0]._page_box):
-        element = getattr(box, "element", None)
-        for name in (element.get("class", "").split() if element is not None else ()):
-            boxes.setdefault(name, box)  # the first box of each class: the element's own
-
-    def foot(name: str) -> float:
-        panel = boxes[name]
-        return panel.position_y + panel.margin_height() - SAFE_FOOT
-
-    problems = []
-    where = Location(f"theme {theme}: cover")
-    # a printer's cover in inches; the e-book's, a picture, in its pixels
-    size = (lambda px: f"{px / 96:.2f} in") if printed else (lambda px: f"{px:.0f} px")  # noqa: E731
-    on = "" if printed else "on the e-book cover, "
-    for part, words, remedy, below, panel in (
-            ("front-text", "the title, subtitle and names on the front need", "shorten the subtitle (or the title)",
-             "front-publisher", "front-panel"),
-            ("back-panel", "the text on the back needs", "shorten the description (or the back's quote)",
-             "barcode-box", "back-panel")):
-        if part not in boxes:
-            continue
-        content = boxes[part]
-        inner = content.children if part == "back-panel" else [content]  # the back panel is all page high
-        ends = max((_bottom(box) for box in inner), default=content.content_box_y())
-        limit = boxes[below].position_y if below in boxes else foot(panel)
-        if ends > limit + 1:
-            start = min((box.position_y for box in inner), default=limit)
-            problems.append(error("C002", f"{on}{words} {size(ends - start)}, and {size(limit - start)} "
-                                          f"is there: the rest would be cut off; {remedy}", where))
-    if "spine-text" in boxes:
-        spine = boxes["spine-text"]
-        used = max((child.position_x + child.margin_width() for line in spine.children for child in line.children),
-                   default=spine.content_box_x()) - spine.content_box_x()
-        if used > spine.width + 1:
-            problems.append(error("C002", f"the spine's line needs {used / 96:.2f} in, and the spine is "
-                                          f"{spine.width / 96:.2f} in long: the rest would be cut off; shorten the title "
-                                          "or the names", where))
-    return problems
-
-
-def _inside(box):
-    box = getattr(box, "_box", box)  # an absolutely positioned box stands behind a placeholder
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _inside(child)
-
-
-def _bottom(box) -> float:
-    return max(inner.position_y + inner.margin_height() for inner in _inside(box))
-
-
-def _cut_footnotes(laid_out, notes_in: dict[str, str]) -> list[Diagnostic]:
-    """WeasyPrint 70 cannot continue a footnote on the next page: a note taller than the room at
-    the foot of its page is cut off silently. Find them in the laid-out pages (through the page
-    boxes, which WeasyPrint does not document) so that no words are lost without a word."""
-    problems = []
-    for number, page in enumerate(laid_out.pages, start=1):
-        for area in page._page_box.children:
-            if type(area).__name__ != "FootnoteAreaBox":
-                continue
-            top = page._page_box.content_box_y()  # the area grows upwards, past the page if it must
-            bottom = area.content_box_y() + area.height
-            for note in area.children:
-                needed = note.position_y + note.margin_height()
-                if needed > bottom + 1 or note.position_y < top - 1:
-                    note_id = note.element.get("id", "")
-                    section = notes_in.get(note_id.split("--")[0])
-                    where = Location(section) if section else Location(f"page {number}")
-                    problems.append(error(
-                        "X209", f"note {note_id.rsplit('--n', 1)[-1]} is too long to be a footnote: it needs "
-                                f"{note.margin_height() / 96:.1f} in, the page has {(bottom - top) / 96:.1f} in "
-                                "at most, and the rest would be cut off; shorten or split it, or set print.notes: endnotes", where))
-    return problems
+    return _amend(data, laid_out, options), problems + cover_overflow(laid_out.pages[0], theme, printed)
 
 
 @contextmanager
