@@ -225,6 +225,9 @@ ENOUGH_WORDS = "<p>The committee met in the spring and its minutes were printed 
 @given(st.lists(html_element(), min_size=1, max_size=6))
 # found by `make fuzz`: code closing one element and code opening the next ran into one fence ("`a```")
 @example(elements=[ENOUGH_WORDS, "<p>see <span>the <code>a</code></span><code>b`[^1]</code> here</p>"])
+# and: a note call, then the words '[^1]' (escaped) were taken for a second, undefined call
+@example(elements=[ENOUGH_WORDS, '<p>words<span class="note"><a href="#f1">1</a></span>[^1] words</p>'
+                                 '<p><a name="f1">1</a> The note.</p>'])
 def test_any_page_imports_to_markdown_that_converts(tmp_path_factory, elements):
     from pubkit.importer.article import parse, read_article
     from pubkit.importer.markdown import Context, notes_markdown, to_markdown

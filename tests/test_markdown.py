@@ -73,3 +73,14 @@ def test_nesting_beyond_the_limit_is_an_error_not_lost_words(tmp_path):
     assert [str(d) for d in converted.diagnostics] == [
         "deep.md:51: error[X211]: lists or quotations nested about 50 levels deep, the most a text may have; "
         "what lies deeper would be lost: nest less"]
+
+
+def test_note_reference_words_beside_a_real_reference_are_words(tmp_path):
+    """'\\[^1\\]' and `[^1]` are the words '[^1]', even in a paragraph that calls note 1 (found by
+    `make fuzz` on imported pages); an undefined note is still X203."""
+    source = "A call[^1]\\[^1\\] and `[^1]` then.\n\nUndefined [^2] here.\n\n[^1]: The note.\n"
+    text = Text(tmp_path / "text.md", "text.md", source, 1)
+    converted = convert_text(text, "s", Library(tmp_path, {tmp_path / "text.md": "s"}), "en")
+    assert [str(d) for d in converted.diagnostics] == [
+        "text.md:3:11: error[X203]: footnote reference '[^2]' has no definition; expected a line '[^2]: ...' in this text"]
+    assert "</a>[^1] and <code>[^1]</code> then." in converted.html

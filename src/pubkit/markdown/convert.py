@@ -250,7 +250,7 @@ class _Job:
                 self.raw_attributes(child, parent)
             elif child.type == "text":
                 for match in UNDEFINED_NOTE.finditer(child.content):
-                    if not self.calls_note(parent.content, match[1]):
+                    if not self.calls_note(parent.content, match[1], children):
                         continue  # '\[^1\]' or `[^1]`: the words, not a reference
                     self.diagnostics.append(error(
                         "X203", f"footnote reference '[^{match[1]}]' has no definition; "
@@ -258,12 +258,14 @@ class _Job:
         for i in reversed(drop):
             _unlink(children, i)
 
-    def calls_note(self, source: str, label: str) -> bool:
-        """Whether markdown-it reads '[^label]' in this inline source as a note reference had the
-        note been defined: escaped ('\\[^1\\]') or in code it is words. Asked only of the rare
-        text that shows '[^...]', so parsing it again costs nothing."""
+    def calls_note(self, source: str, label: str, children: list[Token]) -> bool:
+        """Whether markdown-it would read more '[^label]' in this inline source as note references,
+        had the note been defined, than it read in ``children``: the rest are words, escaped
+        ('\\[^1\\]') or in code, even beside a real reference to the same note. Asked only of the
+        rare text that shows '[^...]', so parsing it again costs nothing."""
         env = {"footnotes": {"refs": {f":{label}": -1}, "list": {}}}
-        return any(t.type == "footnote_ref" for token in self.md.parseInline(source, env) for t in token.children or [])
+        calls = lambda tokens: sum(t.type == "footnote_ref" and t.meta.get("label") == label for t in tokens)  # noqa: E731
+        return calls(t for token in self.md.parseInline(source, env) for t in token.children or []) > calls(children)
 
     def link(self, token: Token, parent: Token) -> bool:
         """Rewrite an internal link to its book-wide anchor; False drops the link, keeping its words."""
