@@ -94,7 +94,7 @@ def test_a_character_missing_from_the_font_is_a_warning(project, capsys):
     run = project.pubkit("books/a.yaml", capsys=capsys)
     assert run.code == 0
     assert ("books/texts/one.md:3:9: warning[F001]: character '\u2646' (U+2646) is not in the theme's font 'Charis SIL'; "
-            "readers will see it in a fallback font, or as a missing-glyph box where no font has it") in run.err.splitlines()
+            "e-readers will show it in a fallback font, the PDFs as a missing-glyph box") in run.err.splitlines()
 
 
 def test_a_character_missing_from_the_font_in_a_title_is_found_there_and_reported_once(project, capsys):
@@ -104,7 +104,7 @@ def test_a_character_missing_from_the_font_in_a_title_is_found_there_and_reporte
     lines = run.err.splitlines()
     assert [line for line in lines if "F001" in line] == [
         "books/texts/one.md:2:12: warning[F001]: character '\u2646' (U+2646) is not in the theme's font 'Charis SIL'; "
-        "readers will see it in a fallback font, or as a missing-glyph box where no font has it"]
+        "e-readers will show it in a fallback font, the PDFs as a missing-glyph box"]
     assert len(lines) == len(set(lines))  # the two PDFs' layouts find the same: said once
 
 
@@ -116,7 +116,35 @@ def test_a_character_no_font_has_is_told_once_at_its_place(project, capsys):
     assert run.code == 0
     told = [line for line in run.err.splitlines() if "U+10FFFD" in line]
     assert told == ["books/texts/one.md:3:9: warning[F001]: character '\U0010fffd' (U+10FFFD) is not in the theme's "
-                    "font 'Charis SIL'; readers will see it in a fallback font, or as a missing-glyph box where no font has it"]
+                    "font 'Charis SIL'; e-readers will show it in a fallback font, the PDFs as a missing-glyph box"]
+
+
+def test_the_pdfs_use_the_themes_fonts_and_none_of_the_machines(project, capsys):
+    """A character the theme's font lacks (one DejaVu Sans has, here) and code, whose default
+    font is monospace: both are set in the theme's fonts, whatever fonts the machine has, so the
+    same book gives the same PDF everywhere."""
+    import pikepdf
+
+    project.write({"books/a.yaml": MINIMAL_MANIFEST, "books/texts/one.md": "# One\n\nA sign \u262d and `some code`.\n"})
+    run = project.pubkit("books/a.yaml", capsys=capsys, formats=("print-pdf", "screen-pdf"))
+    assert run.code == 0 and "P004" not in run.err
+    for name in ("a-print.pdf", "a-screen.pdf"):
+        with pikepdf.open(project.root / "build/a" / name) as pdf:
+            fonts = {str(font.get("/BaseFont")) for page in pdf.pages
+                     for font in (page.Resources.get("/Font") or {}).values()}
+        assert fonts and all("Charis" in font for font in fonts), (name, fonts)
+
+
+def test_a_theme_without_fonts_is_set_in_the_machines_fonts(project, capsys):
+    """A theme may leave fonts to the machine: its PDFs are laid out with the machine's fonts
+    (with none at all, Pango could not set a word)."""
+    from pypdf import PdfReader
+
+    project.write({"books/a.yaml": MINIMAL_MANIFEST + "theme: plain\n", "books/texts/one.md": "# One\n\nPlain words.\n",
+                   "themes/plain/theme.yaml": "name: plain\nextends: classic\nfonts: []\n"})
+    run = project.pubkit("books/a.yaml", capsys=capsys, formats=("print-pdf",))
+    assert run.code == 0, run.err
+    assert "Plain words." in "".join(page.extract_text() for page in PdfReader(project.root / "build/a/a-print.pdf").pages)
 
 
 def test_a_books_own_theme_folder_overrides_one_template(project, capsys):

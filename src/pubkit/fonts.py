@@ -86,7 +86,7 @@ def missing_glyphs(book: "Book", theme: "Theme") -> list[Diagnostic]:
         for char in missing:
             problems.append(warning(
                 "F001", f"character '{char}' (U+{ord(char):04X}) is not in the theme's font '{regular.family}'; "
-                        "readers will see it in a fallback font, or as a missing-glyph box where no font has it",
+                        "e-readers will show it in a fallback font, the PDFs as a missing-glyph box",
                 _first(char, source, section.file or section.id)))
     return problems
 

@@ -31,6 +31,7 @@ from .overflow import cover_overflow, cut_footnotes
 from .tounicode import mend_to_unicode
 
 BASE_URL = "file:///pubkit-book/"
+FONTCONFIG_FILE = Path(__file__).with_name("fonts.conf")
 # PDF/X: WeasyPrint takes its output intent from the device-cmyk colour profile.
 OUTPUT_INTENT = ('<style>@color-profile device-cmyk { src: url("icc/output.icc"); '
                  "components: cyan, magenta, yellow, black }</style>")
@@ -75,7 +76,7 @@ def lay_out(layout: Layout) -> tuple[PdfResult, list[Diagnostic]]:
     already = {p.message for p in problems}
     with _captured_warnings() as found:
         laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
-            stylesheets=stylesheets, font_config=_font_config())
+            stylesheets=stylesheets, font_config=_font_config(_own_fonts(files)))
         problems += cut_footnotes(laid_out.pages, layout.notes_in)
         data = laid_out.write_pdf(
             pdf_variant=layout.options.variant,
@@ -119,7 +120,8 @@ def _parsed(href: str, data: bytes, fonts: tuple, theme: str, fetcher: URLFetche
         if len(_PARSED) >= 64:  # a long-lived process (pubkit serve) sees many books and versions
             _PARSED.clear()
         with _captured_warnings() as found:
-            sheet = CSS(string=data.decode("utf-8"), base_url=BASE_URL + href, url_fetcher=fetcher, font_config=_font_config())
+            sheet = CSS(string=data.decode("utf-8"), base_url=BASE_URL + href, url_fetcher=fetcher,
+                        font_config=_font_config(bool(fonts)))
         problems = []
         for message in found:
             position = POSITION.search(message)
@@ -129,24 +131,46 @@ def _parsed(href: str, data: bytes, fonts: tuple, theme: str, fetcher: URLFetche
     return _PARSED[key]
 
 
-_FONT_CONFIGS: dict[int, FontConfiguration] = {}
+_FONT_CONFIGS: dict[tuple[int, bool], FontConfiguration] = {}
 
 
-def _font_config() -> FontConfiguration:
-    """One font configuration per process: the pieces of a book share the theme's @font-face
-    fonts. Per process, not inherited: fontconfig's state does not survive a fork. An inherited
-    one stays referenced, never collected here: collecting it would remove the folder of font
-    files that the process it came from is still using.
+def _own_fonts(files: dict) -> bool:
+    return any(media_type.startswith("font/") for _, media_type in files.values())
+
+
+def _font_config(own_fonts: bool) -> FontConfiguration:
+    """One font configuration per process (and kind): the pieces of a book share the theme's
+    @font-face fonts. ``own_fonts`` (the theme has fonts): those alone; else, for a theme that
+    leaves fonts to the machine, the machine's. Per process, not inherited: fontconfig's state
+    does not survive a fork. An inherited one stays referenced, never collected here: collecting
+    it would remove the folder of font files that the process it came from is still using.
 
     Every layout asks for it, so this is where one made in a thread is refused: Pango is not
     thread-safe, and two layouts in two threads of a process crash it (a segmentation fault in
     line breaking) or hang; layouts belong in the build's worker processes (workers.py)."""
     if threading.current_thread() is not threading.main_thread():
         raise RuntimeError("a WeasyPrint layout in a thread: lay out in a worker process instead")
-    pid = os.getpid()
-    if pid not in _FONT_CONFIGS:
-        _FONT_CONFIGS[pid] = FontConfiguration()
-    return _FONT_CONFIGS[pid]
+    key = (os.getpid(), own_fonts)
+    if key not in _FONT_CONFIGS:
+        _FONT_CONFIGS[key] = _themes_fonts_only() if own_fonts else FontConfiguration()
+    return _FONT_CONFIGS[key]
+
+
+def _themes_fonts_only() -> FontConfiguration:
+    """A font configuration without the machine's fonts: fontconfig loads the file FONTCONFIG_FILE
+    names when the configuration is made, and ours names no font folder. A PDF is then the same
+    on every machine (reproducible, and nothing read outside the project): a character the theme's
+    fonts lack is a missing-glyph box (F001 says where), never a font this machine happens to have.
+    (Without any font, Pango cannot lay text out at all: hence only for a theme with fonts.)"""
+    before = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG_FILE)
+    try:
+        return FontConfiguration()
+    finally:
+        if before is None:
+            del os.environ["FONTCONFIG_FILE"]
+        else:
+            os.environ["FONTCONFIG_FILE"] = before
 
 
 def _amend(data: bytes, laid_out, options: PdfOptions) -> bytes:
@@ -173,7 +197,8 @@ def write_cover_pdf(html: str, files: dict[str, tuple[bytes, str]], options: Pdf
     front (in pixels)."""
     html, files = _prepare(html, files, options)
     with _captured_warnings() as found:
-        laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=_BookFetcher(files)).render(font_config=_font_config())
+        laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=_BookFetcher(files)).render(
+            font_config=_font_config(_own_fonts(files)))
         data = laid_out.write_pdf(pdf_variant=options.variant, pdf_identifier=True, full_fonts=options.full_fonts)
     problems = [warning("W002", message, Location(f"theme {theme}: cover")) for message in found]
     return _amend(data, laid_out, options), problems + cover_overflow(laid_out.pages[0], theme, printed)
