@@ -96,8 +96,9 @@ CODE_POINT = re.compile(r"\(U\+([0-9A-F]+)\)")
 
 
 def said_once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A book's diagnostics without WeasyPrint's own warning for a glyph no font has, where F001
-    named that character already, at its place in the text (WeasyPrint's names only the theme)."""
+    """A book's diagnostics, each once (several outputs find the same), and without WeasyPrint's
+    own warning for a glyph no font has where F001 named that character already, at its place in
+    the text (WeasyPrint's names only the theme)."""
     named = {m[1] for d in diagnostics if d.code == "F001" and (m := CODE_POINT.search(d.message))}
     return [d for d in dict.fromkeys(diagnostics)
             if not (d.code == "W002" and (m := NOTDEF.match(d.message)) and m[1] in named)]
