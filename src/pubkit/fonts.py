@@ -1,4 +1,5 @@
-"""Font subsetting for reflowable outputs: embed only the glyphs the book uses.
+"""The theme's fonts and a book's characters: subsets for reflowable outputs (embed only the
+glyphs the book uses), and the characters the fonts lack (F001, told once: said_once).
 
 A full Charis SIL family is about 3 MB; the glyphs a book uses are a few hundred kilobytes.
 HarfBuzz's subsetter (through uharfbuzz) keeps every OpenType layout feature (kerning, ligatures,

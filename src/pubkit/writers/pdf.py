@@ -76,7 +76,7 @@ def lay_out(layout: Layout) -> tuple[PdfResult, list[Diagnostic]]:
     already = {p.message for p in problems}
     with _captured_warnings() as found:
         laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
-            stylesheets=stylesheets, font_config=_font_config(_own_fonts(files)))
+            stylesheets=stylesheets, font_config=_font_config(bool(_font_files(files))))
         problems += cut_footnotes(laid_out.pages, layout.notes_in)
         data = laid_out.write_pdf(
             pdf_variant=layout.options.variant,
@@ -100,8 +100,7 @@ def _stylesheets(html: str, files: dict, fetcher: URLFetcher, theme: str) -> tup
     """The document's linked stylesheets, parsed once per process and handed to WeasyPrint in the
     same order (a book in pieces would parse them, and load the fonts they name, once per piece).
     CSS that WeasyPrint ignores is reported with the file it is in, whichever layout parsed it."""
-    fonts = tuple(sorted((href, hashlib.sha256(data).digest()) for href, (data, media_type) in files.items()
-                         if media_type.startswith("font/")))
+    fonts = tuple(sorted((href, hashlib.sha256(data).digest()) for href, data in _font_files(files).items()))
     sheets, problems = [], []
     for href in LINK.findall(html):
         if href in files:
@@ -134,8 +133,9 @@ def _parsed(href: str, data: bytes, fonts: tuple, theme: str, fetcher: URLFetche
 _FONT_CONFIGS: dict[tuple[int, bool], FontConfiguration] = {}
 
 
-def _own_fonts(files: dict) -> bool:
-    return any(media_type.startswith("font/") for _, media_type in files.values())
+def _font_files(files: dict) -> dict[str, bytes]:
+    """The fonts among a layout's files (the theme's), by href."""
+    return {href: data for href, (data, media_type) in files.items() if media_type.startswith("font/")}
 
 
 def _font_config(own_fonts: bool) -> FontConfiguration:
@@ -191,14 +191,14 @@ def _amend(data: bytes, laid_out, options: PdfOptions) -> bytes:
 
 
 def write_cover_pdf(html: str, files: dict[str, tuple[bytes, str]], options: PdfOptions, theme: str,
-                    printed: bool = True) -> tuple[bytes, list[Diagnostic]]:
+                    printed: bool) -> tuple[bytes, list[Diagnostic]]:
     """A cover: one page of HTML from the theme, with the files it names, to a PDF; its words must
     fit its panels. ``printed``: a wraparound for a printer (measured in inches), else the e-book's
     front (in pixels)."""
     html, files = _prepare(html, files, options)
     with _captured_warnings() as found:
         laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=_BookFetcher(files)).render(
-            font_config=_font_config(_own_fonts(files)))
+            font_config=_font_config(bool(_font_files(files))))
         data = laid_out.write_pdf(pdf_variant=options.variant, pdf_identifier=True, full_fonts=options.full_fonts)
     problems = [warning("W002", message, Location(f"theme {theme}: cover")) for message in found]
     return _amend(data, laid_out, options), problems + cover_overflow(laid_out.pages[0], theme, printed)
