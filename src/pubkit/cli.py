@@ -12,8 +12,9 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .build import DEFAULT_FORMATS, FORMATS, BuildOptions, build, find_manifests, shard
+from .build import BuildOptions, build, find_manifests, shard
 from .diagnostics import format_summary, plural, to_json
+from .formats import DEFAULT_FORMATS, FORMATS
 from .progress import LiveProgress, Progress
 from .sizes import size_text
 

@@ -16,8 +16,8 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config.characters import location_at
 from .diagnostics import Diagnostic, Location, warning
+from .parsing.characters import location_at
 
 if TYPE_CHECKING:
     from .model import Book

@@ -1,4 +1,5 @@
-"""The output formats, declared: what differs between them, said once rather than tested for."""
+"""The output formats, declared: what differs between them, said once rather than tested for; and
+the names of what a build makes (formats, their files, print-on-demand packages)."""
 
 from __future__ import annotations
 
@@ -29,3 +30,16 @@ SCREEN_PDF = Format("screen-pdf", split=False, stylesheets="screen-pdf", subset_
 PRINT_PDF = Format("print-pdf", split=False, stylesheets="print-pdf", subset_fonts=False, notes="print", for_print=True)
 # The web edition: the EPUB's sections as web pages, each chapter with its notes after it.
 WEB = Format("web", split=True, stylesheets="web", subset_fonts=True, notes="footnotes", web=True)
+
+FORMATS: dict[str, Format] = {"epub": EPUB, "screen-pdf": SCREEN_PDF, "print-pdf": PRINT_PDF, "web": WEB}
+# The files a format makes in build/<slug>/ (the web edition makes a folder of pages instead).
+OUTPUT_NAMES = {"epub": "{slug}.epub", "screen-pdf": "{slug}-screen.pdf", "print-pdf": "{slug}-print.pdf"}
+WEB_FOLDER = "web"  # the web edition: a folder of pages (build/<slug>/web/), for the site
+# What `pubkit build` makes when no --format is given: the web edition is made by `pubkit site`.
+DEFAULT_FORMATS = ("epub", "screen-pdf", "print-pdf")
+POD = "pod-"  # an output "pod-kdp" is the package for KDP
+
+
+def is_paged(outputs) -> bool:
+    """Whether any of these outputs is laid out on pages (a PDF or a print package)."""
+    return any(o.startswith(POD) or not FORMATS[o].split for o in outputs)

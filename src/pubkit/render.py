@@ -4,7 +4,7 @@ The format declares how the book is cut into documents; templates and stylesheet
 Links are written as ``#anchor`` everywhere; once every document exists, a link whose anchor lives
 in another document is pointed there (``chapter-2.xhtml#anchor``).
 
-A paged book is one document, or, for a print edition laid out in pieces (paged/pieces.py), one
+A paged book is one document, or, for a print edition laid out in pieces (paged/edition.py, paged/join.py), one
 document per body and back section plus a skeleton: the whole book with the front matter in full
 and, for each piece, a stand-in section that only holds its pages.
 """

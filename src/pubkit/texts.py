@@ -13,10 +13,10 @@ from pathlib import Path
 
 import langcodes
 
-from .config.characters import check_characters, decode_utf8
-from .config.schema import Checker
-from .config.yamlpos import load_yaml
 from .diagnostics import Diagnostic, Location, error, has_errors, relative_path
+from .parsing.characters import check_characters, decode_utf8
+from .parsing.schema import Checker
+from .parsing.yamlpos import load_yaml
 
 URL = re.compile(r"^https?://\S+$")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)

@@ -6,18 +6,17 @@ the one it replaces by naming it with a ``!`` prefix: ``{% extends "!classic/sec
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import re
 
 import jinja2
 import yaml
 from markupsafe import Markup, escape
 
 from .diagnostics import Diagnostic, Location, did_you_mean, error, relative_path
-from .paged.geometry import Margins
-from .config.yamlpos import FAST_LOADER
+from .parsing.yamlpos import FAST_LOADER
+from .printing.geometry import Margins
 from .words import Words, load_words
 
 BUNDLED_THEMES = Path(__file__).parent / "themes"  # in an installed wheel

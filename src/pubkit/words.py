@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from .config.yamlpos import FAST_LOADER
 from .diagnostics import Diagnostic, Location, did_you_mean, error, relative_path
+from .parsing.yamlpos import FAST_LOADER
 
 FALLBACK = "en"
 LOCALES = "locales"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import importlib
 import os
 import signal
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -66,10 +65,10 @@ class Workers:
         one thread, so forking there is safe, and it has WeasyPrint imported already)."""
         return self.run(_in_a_child, work, args)
 
-    def warm(self, module: str) -> None:
-        """Have each worker import ``module`` now (without waiting), rather than on its first job."""
+    def warm(self, load: Callable[[], None]) -> None:
+        """Have each worker run ``load`` (an import) now, without waiting, rather than on its first job."""
         for _ in range(self.jobs):
-            self._pool().submit(importlib.import_module, module)
+            self._pool().submit(load)
 
     def map(self, work: Callable, items: Iterable) -> list:
         return [future.result() for future in [self.run(work, item) for item in items]]

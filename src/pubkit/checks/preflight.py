@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import pikepdf
 
 from ..diagnostics import Diagnostic, Location, error, warning
-from ..paged.geometry import Geometry
-from ..paged.vendors import Vendor
+from ..printing.geometry import Geometry
+from ..printing.vendors import Vendor
 
 POINTS = 72.0
 TOLERANCE = 0.05 / 72  # inches: WeasyPrint works in CSS pixels, so boxes carry float rounding

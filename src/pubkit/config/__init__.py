@@ -1,1 +1,1 @@
-"""Configuration: YAML with source positions, and the manifest schema."""
+"""The manifest: its schema, and its paths resolved inside the manifest's folder."""

@@ -17,13 +17,13 @@ import langcodes
 
 from ..diagnostics import Diagnostic, Location, did_you_mean, error, relative_path
 from ..model import Accessibility, CoverArt, Creator, Manifest, Metadata, PrintSettings
-from ..paged.geometry import parse_trim
-from ..paged.vendors import PAPERS, TRIMS, VENDORS
+from ..parsing.characters import check_characters, decode_utf8
+from ..parsing.schema import Checker, describe
+from ..parsing.yamlpos import load_yaml
+from ..printing.geometry import parse_trim
+from ..printing.vendors import PAPERS, TRIMS, VENDORS
 from ..roles import MATTER_ROLES, ROLES, Source
 from .paths import Resolver
-from .characters import check_characters, decode_utf8
-from .schema import Checker, describe
-from .yamlpos import load_yaml
 
 # Top-level keys of a manifest, each with what it holds. The README's reference is written from this.
 MANIFEST_KEYS: dict[str, str] = {

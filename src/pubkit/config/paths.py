@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..diagnostics import relative_path
 from ..model import Entry, PartEntry
-from .schema import Checker, show_path
+from ..parsing.schema import Checker, show_path
 
 GLOB_CHARS = "*?["
 

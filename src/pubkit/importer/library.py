@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from ..writers.files import write_atomically
+from ..files import write_atomically
 
 LEDGER = ".imported.json"
 

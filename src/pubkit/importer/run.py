@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
 from ..diagnostics import Diagnostic, Diagnostics, Location, error, warning
-from ..writers.files import write_atomically
+from ..files import write_atomically
 from .article import Article, archive_information, first_text, parse, read_article
 from .decode import decode_html
 from .fetch import Fetcher, ImportFailure

@@ -1,1 +1,3 @@
-"""Paged outputs (screen and print PDF): vendor facts, page geometry, and post-processing."""
+"""The paged editions (screen and print PDF), their covers and the print-on-demand packages: rules
+before layout, layout in pieces, joining, finishing for the vendor. The vendors' numbers and page
+geometry they use are in printing/."""

@@ -22,14 +22,14 @@ from typing import Callable
 from ..checks.preflight import Expected, preflight
 from ..diagnostics import Diagnostic, Location, error, relative_path
 from ..model import Book
+from ..printing.geometry import Geometry
+from ..printing.vendors import VENDORS, minimum_gutter
 from ..render import Format, fill_skeleton, render_book
 from ..theming import Theme
 from ..writers.layout import Layout, PdfOptions, PdfResult, layout_of
 from .finish import finish_pdf
-from .geometry import Geometry
 from .join import JoinError, join_pieces
 from .rules import edition_geometry, pdf_options
-from .vendors import VENDORS, minimum_gutter
 
 LayOutAll = Callable[[list[Layout]], list[tuple[PdfResult, list[Diagnostic]]]]
 

@@ -14,7 +14,7 @@ import io
 
 import pikepdf
 
-from .vendors import Vendor
+from ..printing.vendors import Vendor
 
 RGB_TO_GRAY = {"rg": "g", "RG": "G"}
 

@@ -14,13 +14,13 @@ from typing import Callable
 
 from ..checks.preflight import preflight_cover
 from ..diagnostics import Diagnostic, Location, Severity, has_errors, relative_path
-from ..model import Book
 from ..formats import PRINT_PDF
+from ..model import Book
+from ..printing.vendors import VENDORS
 from ..theming import Theme
-from .cover import CoverLayout, make_cover
+from .covers import CoverLayout, make_cover
 from .edition import Edition, LayOutAll, make_pdf, one_after_another
 from .rules import pdf_options
-from .vendors import VENDORS
 
 
 def make_package(book: Book, theme: Theme, vendor_name: str, manifest_file: Path,

@@ -8,14 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Location, error, relative_path, warning
+from ..formats import POD
 from ..model import Book
+from ..printing.geometry import Geometry, print_geometry, screen_geometry
+from ..printing.profiles import GENERIC_CMYK
+from ..printing.vendors import VENDORS, Vendor
 from ..theming import Theme
 from ..writers.layout import PdfOptions
-from .geometry import Geometry, print_geometry, screen_geometry
-from .vendors import VENDORS, Vendor
 
-# A machine's generic CMYK profile (Debian libgs-common, AGPL: referenced here, never shipped).
-GENERIC_CMYK = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 MIN_TYPE_AREA = (2.0, 3.0)  # inches: below this the margins have eaten the page
 
 
@@ -61,11 +61,11 @@ def check_before_layout(book: Book, theme: Theme, manifest_file: Path, outputs: 
     for output in outputs:
         if output == "epub":
             continue
-        vendor_name = output.removeprefix("pod-") if output.startswith("pod-") else book.print.pod
+        vendor_name = output.removeprefix(POD) if output.startswith(POD) else book.print.pod
         vendor = VENDORS[vendor_name] if output != "screen-pdf" else VENDORS["none"]
         for_print = output != "screen-pdf"
         found = edition_geometry(book, theme, vendor, for_print, where)[1] + pdf_options(book, vendor, where, for_print)[1]
-        if output.startswith("pod-"):
+        if output.startswith(POD):
             found += barcode_warning(book, vendor, where)
         problems += [p for p in found if p not in problems]
     return problems

@@ -1,4 +1,4 @@
-"""The catalog: every built book's record (site/record.py) and downloads, and the terms readers
+"""The catalog: every built book's record (writers/record.py) and downloads, and the terms readers
 browse by (subjects, authors, languages). Data only; pages and feeds are made from it."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import OUTPUT_NAMES
-from .record import RECORD
+from ..formats import OUTPUT_NAMES, WEB_FOLDER
+from ..writers.record import RECORD
 
 MEDIA_TYPES = {"epub": "application/epub+zip", "screen-pdf": "application/pdf", "print-pdf": "application/pdf"}
 
@@ -77,7 +77,7 @@ def read_listing(out_dir: Path, slug: str) -> Listing | None:
     """A built book's listing, or None when its web edition has not been built."""
     folder = out_dir / slug
     try:
-        record = json.loads((folder / "web" / RECORD).read_text(encoding="utf-8"))
+        record = json.loads((folder / WEB_FOLDER / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     downloads = []
@@ -86,7 +86,7 @@ def read_listing(out_dir: Path, slug: str) -> Listing | None:
         if path.is_file():
             data = path.read_bytes()
             downloads.append(Download(kind, path.name, MEDIA_TYPES[kind], len(data), hashlib.sha256(data).hexdigest(), path))
-    return Listing(slug, record, tuple(downloads), folder / "web")
+    return Listing(slug, record, tuple(downloads), folder / WEB_FOLDER)
 
 
 def make_catalog(listings: list[Listing], language_name) -> Catalog:

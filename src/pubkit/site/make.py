@@ -22,15 +22,15 @@ from pathlib import Path
 from ..build import BuildOptions, build, distinct_books
 from ..cache import STALE_TEMPORARY
 from ..diagnostics import Diagnostics, Location, error
+from ..files import write_atomically
 from ..fonts import characters, subset_font
 from ..progress import Progress
 from ..render import font_faces
 from ..theming import Theme, load_theme, theme_search_path
-from ..writers.files import write_atomically
+from ..writers.record import COVER, RECORD, THUMBNAIL
 from .catalog import Listing, make_catalog, read_listing
 from .feeds import catalog_feeds, new_books, opds1, opds2
 from .pages import STYLESHEETS, SiteInfo, site_pages
-from .record import COVER, RECORD, THUMBNAIL
 from .sitemap import robots, sitemap
 
 SITE_FORMATS = ("epub", "screen-pdf", "web")

@@ -1,5 +1,5 @@
 """The web edition's files: its pages, stylesheets, fonts and images, the book's cover with a
-thumbnail, and the record the site reads (site/record.py)."""
+thumbnail, and the record the site reads (record.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import io
 import json
 
 from ..render import Rendered
-from ..site.record import COVER, RECORD, THUMBNAIL, book_record
+from .record import COVER, RECORD, THUMBNAIL, book_record
 
 THUMBNAIL_WIDTH = 360  # pixels: sharp at 180 CSS pixels on a high-density screen
 
