@@ -114,6 +114,17 @@ def test_ingram_cover_is_pdfx_without_rgb(packages):
         assert not operators & {"rg", "RG"}
 
 
+@pytest.mark.parametrize("vendor", VENDOR_NAMES)
+def test_covers_are_dated_by_the_book_not_the_clock(packages, vendor):
+    """PDF/X requires a creation date, and WeasyPrint writes the clock's where the HTML names none:
+    the same cover then differed between two builds. A cover has the book's date, as its interior."""
+    folder = package(packages, "the-apparatus", vendor)
+    for name in ("cover.pdf", "interior.pdf"):
+        with pikepdf.open(folder / name) as pdf:
+            assert str(pdf.docinfo["/CreationDate"]).startswith("D:20260315000000"), name  # date: 2026-03-15
+            assert str(pdf.docinfo["/ModDate"]).startswith("D:20260315000000"), name
+
+
 def test_kdp_cover_fonts_are_embedded(packages):
     with pikepdf.open(package(packages, "the-apparatus", "kdp") / "cover.pdf") as cover:
         for _, font in cover.pages[0].Resources.Font.items():

@@ -19,6 +19,9 @@ class PdfOptions:
     output_profile: bytes | None = None  # ICC profile for a PDF/X output intent
     gray_images: bool = False  # serve raster images converted to grayscale
     body_anchor: str | None = None  # the id whose page is numbered 1 (before it: roman numerals)
+    # The PDF's creation and modification date (W3C) where its HTML names none: PDF/X requires
+    # both, and WeasyPrint would take the clock's, so the same cover would differ from run to run.
+    date: str | None = None
 
 
 @dataclass(frozen=True)

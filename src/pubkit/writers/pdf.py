@@ -78,6 +78,7 @@ def lay_out(layout: Layout) -> tuple[PdfResult, list[Diagnostic]]:
         laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
             stylesheets=stylesheets, font_config=_font_config(bool(_font_files(files))))
         problems += cut_footnotes(laid_out.pages, layout.notes_in)
+        _dated(laid_out, layout.options.date)
         data = laid_out.write_pdf(
             pdf_variant=layout.options.variant,
             pdf_identifier=True,  # an ID hashed from the content: reproducible, and PDF/X needs one
@@ -173,6 +174,13 @@ def _themes_fonts_only() -> FontConfiguration:
             os.environ["FONTCONFIG_FILE"] = before
 
 
+def _dated(laid_out, date: str | None) -> None:
+    """The document's dates, where its HTML named none (see PdfOptions.date)."""
+    if date:
+        laid_out.metadata.created = laid_out.metadata.created or date
+        laid_out.metadata.modified = laid_out.metadata.modified or date
+
+
 def _amend(data: bytes, laid_out, options: PdfOptions) -> bytes:
     """What WeasyPrint's PDF lacks, added in one pikepdf pass: the text of ligatures in whole
     embedded fonts (see tounicode.py), and page labels that match the printed folios."""
@@ -199,6 +207,7 @@ def write_cover_pdf(html: str, files: dict[str, tuple[bytes, str]], options: Pdf
     with _captured_warnings() as found:
         laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=_BookFetcher(files)).render(
             font_config=_font_config(bool(_font_files(files))))
+        _dated(laid_out, options.date)
         data = laid_out.write_pdf(pdf_variant=options.variant, pdf_identifier=True, full_fonts=options.full_fonts)
     problems = [warning("W002", message, Location(f"theme {theme}: cover")) for message in found]
     return _amend(data, laid_out, options), problems + cover_overflow(laid_out.pages[0], theme, printed)
