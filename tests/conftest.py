@@ -115,3 +115,68 @@ def unavailable(reason: str) -> None:
     if os.environ.get("PUBKIT_REQUIRE_CHECKS"):
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+# --- no process outlives the tests (issue 19) ---------------------------------------------------
+
+PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
+
+
+def pytest_configure(config):
+    """Make pytest the subreaper of what the tests start: a process whose parent ends comes to
+    pytest rather than to init, so that whatever a test leaves behind is found at the end."""
+    import ctypes
+
+    try:
+        config._pubkit_subreaper = ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        config._pubkit_subreaper = False
+
+
+def _descendants() -> dict[int, str]:
+    """pytest's live descendants (zombies, already ended, left out), with their command lines."""
+    parents, alive = {}, {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2:].split()
+            parents[int(entry.name)] = int(fields[1])
+            if fields[0] != "Z":
+                alive[int(entry.name)] = command
+    found, frontier = set(), {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return {pid: alive[pid] for pid in sorted(found) if pid in alive}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if a process that a test started is still alive (after 10 seconds' grace)."""
+    import time
+
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if not getattr(session.config, "_pubkit_subreaper", False):
+        if reporter:
+            reporter.write_line("pubkit: processes left behind by the tests were not checked (needs Linux's "
+                                "PR_SET_CHILD_SUBREAPER)")
+        return
+    deadline = time.monotonic() + 10
+    while _descendants() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _descendants()
+    for pid in left:
+        try:
+            os.kill(pid, 9)  # after reporting them: nothing of the tests outlives the run
+        except OSError:
+            pass
+    if left:
+        if reporter:
+            reporter.ensure_newline()
+            reporter.write_line(f"pubkit: {len(left)} process(es) started by the tests still alive at the end:", red=True)
+            for pid, command in left.items():
+                reporter.write_line(f"  {pid}: {command}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -6,9 +6,12 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import sys
+import threading
 import time
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -17,8 +20,9 @@ from .diagnostics import format_summary, plural, to_json
 from .formats import DEFAULT_FORMATS, FORMATS
 from .progress import LiveProgress, Progress
 from .sizes import size_text
+from .workers import END_WITH, end_with_parent
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70  # stopped by a signal: 128 + its number
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,17 +73,48 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     try:
-        return {"build": _build, "check": _build, "site": _site, "serve": _serve, "import": _import,
-                "clean": _clean}[args.command](args)
-    except KeyboardInterrupt:
-        print("pubkit: interrupted", file=sys.stderr)
-        return EXIT_FAILED
+        with _stopped_by_signals():
+            return {"build": _build, "check": _build, "site": _site, "serve": _serve, "import": _import,
+                    "clean": _clean}[args.command](args)
+    except KeyboardInterrupt as stop:
+        number = stop.signal if isinstance(stop, Stopped) else signal.SIGINT
+        print(f"pubkit: stopped ({signal.Signals(number).name}); the outputs are as they were", file=sys.stderr)
+        return 128 + number
     except Exception as exc:  # an internal error, not the editor's
         if getattr(args, "debug", False):
             traceback.print_exc()
         else:
             print(f"pubkit: internal error: {exc!r} (run with --debug for a traceback)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (CI systems, `timeout`, systemd, container runtimes cancelling a job) or SIGHUP (the
+    terminal closed): stopped as Ctrl-C stops a build, its workers ended and its temporary files
+    removed on the way out."""
+
+    def __init__(self, number: int):
+        super().__init__(number)
+        self.signal = number
+
+
+@contextmanager
+def _stopped_by_signals():
+    def stop(number, frame):
+        raise Stopped(number)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only (a test may call main() elsewhere)
+        return
+    before = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGHUP)}
+    parent = os.environ.pop(END_WITH, None)
+    if parent and parent.isdigit():  # a rebuild of `pubkit serve`: it ends when the server ends
+        end_with_parent(int(parent), signal.SIGTERM)
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 def _books_arguments(cmd: argparse.ArgumentParser) -> None:

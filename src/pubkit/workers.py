@@ -14,6 +14,8 @@ import ctypes
 import gc
 import os
 import signal
+import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, Iterable
 
@@ -40,19 +42,23 @@ class Workers:
 
     def __exit__(self, kind, value, traceback) -> None:
         interrupted = kind is not None
+        if interrupted and self._processes is not None:
+            # A stopped build stops its layouts now, rather than wait for them: Python 3.11's pool
+            # has no public way (3.14 adds terminate_workers), hence its private table.
+            for process in list(getattr(self._processes, "_processes", {}).values()):
+                process.kill()
         for pool in (self._books, self._formats, self._processes):
             if pool is not None:
                 pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
 
     def _pool(self):
-        """The processes, made on first use (with one job there is no other thread to fear);
-        Ctrl-C is left to this process."""
+        """The processes, made on first use (with one job there is no other thread to fear)."""
         if self._processes is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             self._processes = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
-                                                  initializer=_ignore_interrupts)
+                                                  initializer=_start_worker, initargs=(os.getpid(),))
         return self._processes
 
     def run(self, work: Callable, *args) -> Future:
@@ -88,7 +94,7 @@ def _in_a_child(work: Callable, args: tuple):
 
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_report, args=(sending, work, args))
+    child = context.Process(target=_report, args=(os.getpid(), sending, work, args))
     child.start()
     sending.close()
     try:
@@ -103,7 +109,8 @@ def _in_a_child(work: Callable, args: tuple):
     return value
 
 
-def _report(connection, work: Callable, args: tuple) -> None:
+def _report(parent: int, connection, work: Callable, args: tuple) -> None:
+    end_with_parent(parent)
     try:
         connection.send((True, work(*args)))
     except BaseException as exc:
@@ -151,5 +158,33 @@ def _ready() -> None:
     return None
 
 
-def _ignore_interrupts() -> None:
+def _start_worker(parent: int) -> None:
+    """A layout worker leaves Ctrl-C to the build (which stops its workers itself), and ends when
+    the build ends, however it ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    end_with_parent(parent)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+END_WITH = "PUBKIT_END_WITH"  # in a pubkit command's environment: the process id it must not outlive
+
+
+def end_with_parent(parent: int, how: int = signal.SIGKILL) -> None:
+    """End this process (with the signal ``how``) when the process ``parent`` ends, even when it
+    is killed outright (SIGKILL, out of memory) and has no chance to stop its children: on Linux
+    the kernel sends the signal (the parent-death signal); elsewhere a thread looks every second.
+    A worker left behind would wait on its pipe forever, holding a book's layout in memory."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, int(how), 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):
+        threading.Thread(target=_watch_parent, args=(parent, how), daemon=True, name="pubkit-parent").start()
+    if os.getppid() != parent:  # the parent ended before the signal was asked for
+        os.kill(os.getpid(), how)
+
+
+def _watch_parent(parent: int, how: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os.kill(os.getpid(), how)

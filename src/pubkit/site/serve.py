@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import html
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 from ..diagnostics import plural
+from ..workers import END_WITH
 from .make import SITE_FORMATS, SiteOptions, make_site
 
 DOWNLOADS = tuple(f for f in SITE_FORMATS if f != "web")
@@ -53,8 +55,10 @@ class SiteServer:
     async def rebuild(self, formats: tuple[str, ...]) -> bool:
         """Build these formats and assemble the site, in a `pubkit site` process; its diagnostics
         go to this terminal, and its errors to the pages. Whether the site was assembled."""
+        # the rebuild ends with this server, even one killed outright (END_WITH)
         process = await asyncio.create_subprocess_exec(*self.command(formats), stdout=subprocess.DEVNULL,
-                                                       stderr=subprocess.PIPE, limit=2**24)  # a line may be long
+                                                       stderr=subprocess.PIPE, limit=2**24,  # a line may be long
+                                                       env={**os.environ, END_WITH: str(os.getpid())})
         self.running.add(process)
         errors = []
         try:
@@ -154,8 +158,14 @@ class SiteServer:
             async def __aexit__(self, *exc):
                 self.stop.set()
                 self.task.cancel()
-                for process in list(server.running):  # a rebuild under way stops with the server
+                running = list(server.running)
+                for process in running:  # a rebuild under way stops with the server (and ends its workers)
                     process.terminate()
+                for process in running:
+                    try:
+                        await asyncio.wait_for(process.wait(), 10)
+                    except asyncio.TimeoutError:
+                        process.kill()
                 try:
                     await self.task
                 except asyncio.CancelledError:
