@@ -269,3 +269,14 @@ def test_progress_is_live_on_a_terminal_and_plain_elsewhere(catalog):
     assert process.wait(timeout=600) == 0
     os.close(leader)
     assert b"\x1b[" in seen and b"b.epub" in seen  # a live display, then the plain lines
+
+
+def test_check_runs_epubcheck_after_a_build_without_it(catalog, monkeypatch):
+    """`--check` after a plain build validates the EPUB: the EPUB's cached record holds no verdict
+    (it once did come from the cache, and EPUBCheck never ran)."""
+    import pubkit.checks.epubcheck as epubcheck
+
+    checked = []
+    monkeypatch.setattr(epubcheck, "run_epubcheck", lambda path: checked.append(path.name) or ([], ""))
+    assert run(catalog, "books/a.yaml", "--check") == 0
+    assert len(checked) == 1 and checked[0].endswith(".epub")

@@ -122,10 +122,11 @@ class BookCache:
 
     # --- 2. an output ----------------------------------------------------------------------------
 
-    def made(self, output: str, book: Book, theme: Theme, manifest_path: Path, make: Callable):
+    def made(self, output: str, book: Book, theme: Theme, manifest_path: Path, settings: tuple, make: Callable):
         """(files by name, diagnostics, taken from the cache) for one output: ``make()`` is called
-        only when the book as this output reads it is new. Files None on failure."""
-        key = self.prints.of("format", environment(), output, as_read_by(book, output),
+        only when the book as this output reads it, or the output's settings, are new. Files None
+        on failure."""
+        key = self.prints.of("format", environment(), output, as_read_by(book, output), settings,
                              self._theme(theme), relative_path(manifest_path))
         record = self.cache.get("format", key)
         if record is not None:

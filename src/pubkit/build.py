@@ -29,7 +29,7 @@ from .fingerprint import Fingerprints
 from .fonts import said_once
 from .formats import DEFAULT_FORMATS, POD, is_paged
 from .model import Book, Manifest
-from .outputs import check_before_layout, cover_holder, load_layout_engine, make_output, wants_cover
+from .outputs import check_before_layout, cover_holder, load_layout_engine, make_output, settings, wants_cover
 from .progress import Progress
 from .services import Services
 from .theming import Theme, load_theme, theme_search_path
@@ -230,7 +230,7 @@ class _Session:
             self.progress.state(book.slug, output, "making")
             return make_output(output, book, theme, manifest_path, self.services)
 
-        return self.cache.made(output, book, theme, manifest_path, make)
+        return self.cache.made(output, book, theme, manifest_path, settings(output, self.services), make)
 
     def _failed(self, diagnostics: list[Diagnostic]) -> bool:
         return any(d.severity is Severity.ERROR or (self.options.strict and d.severity is Severity.WARNING)

@@ -83,6 +83,12 @@ def make_output(output: str, book: Book, theme: Theme, manifest_path: Path, serv
     return MAKERS[output](book, theme, manifest_path, services)
 
 
+def settings(output: str, services: Services) -> tuple:
+    """What an output's files and messages depend on besides the book and the theme: an EPUB's
+    messages hold EPUBCheck's verdict only when the build asks for one."""
+    return (services.epubcheck,) if output == "epub" else ()
+
+
 def as_read_by(book: Book, output: str) -> Book:
     """The book as one output reads it: the EPUB ignores print settings, the PDFs the EPUB's."""
     if output in ("epub", "web"):
