@@ -82,3 +82,55 @@ def test_a_stopped_build_leaves_no_process_and_no_partial_output(project, how):
         assert stderr.strip().splitlines()[-1] == f"pubkit: stopped ({how.name}); the outputs are as they were"
         assert "Traceback" not in stderr
         assert [p for p in (project / "build/the-apparatus").rglob("*.part")] == []
+
+
+def test_a_killed_server_leaves_no_rebuild_behind(tmp_path):
+    """`pubkit serve` killed outright while a rebuild lays out a PDF: the rebuild, and its worker,
+    end with it (the parent-death signal asks the rebuild for an orderly stop)."""
+    from test_site import free_port, raw_get
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    # long enough that its screen PDF takes longer to lay out than the 5 seconds allowed below
+    generate(tmp_path / "books", words=50000, chapters=4)
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    with open(tmp_path / "serve.txt", "wb") as log:
+        server = subprocess.Popen([sys.executable, "-m", "pubkit", "serve", "--port", str(port), "-j", "1"], cwd=tmp_path,
+                                  stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not _answers(raw_get, port):
+            assert time.monotonic() < deadline and server.poll() is None, (tmp_path / "serve.txt").read_text()
+            time.sleep(0.3)
+        text = tmp_path / "books/texts/ch01.md"
+        text.write_text(text.read_text() + "\nA sentence added.\n")  # the web edition, then the downloads
+        deadline = time.monotonic() + 60
+        while not _laying_out(server.pid):
+            assert time.monotonic() < deadline, "no rebuild laid a PDF out"
+            time.sleep(0.05)
+        server.kill()
+        server.wait(timeout=30)
+        deadline = time.monotonic() + 5
+        while session_processes(server.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert session_processes(server.pid) == []
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def _answers(raw_get, port: int) -> bool:
+    try:
+        return raw_get(port, "/index.html")[0] == 200
+    except OSError:
+        return False
+
+
+def _laying_out(session: int) -> bool:
+    """Whether a rebuild of the downloads has a layout worker (a child of the rebuild) running."""
+    commands = {pid: (Path(f"/proc/{pid}/cmdline").read_bytes() if Path(f"/proc/{pid}").exists() else b"")
+                for pid, _ in session_processes(session)}
+    return sum(b"--format=screen-pdf" in command for command in commands.values()) >= 2  # the rebuild and its worker

@@ -17,6 +17,7 @@ import asyncio
 import html
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,7 @@ RELOAD_SCRIPT = f"""<script>
 </script>
 """.encode()
 ERROR_LINE = re.compile(r": error\[[A-Z]\d{3}\]: |^pubkit: internal error")  # as pubkit prints them
+STOPPED_LINE = re.compile(r"^pubkit: stopped \(")  # cli.py's line for a build stopped by a signal
 
 
 class SiteServer:
@@ -64,12 +66,15 @@ class SiteServer:
         try:
             async for line in process.stderr:
                 text = line.decode("utf-8", "replace")
-                sys.stderr.write(text)
+                if not STOPPED_LINE.match(text):  # a rebuild this server stopped is no news to the editor
+                    sys.stderr.write(text)
                 if ERROR_LINE.search(text):
                     errors.append(text.rstrip("\n"))
             code = await process.wait()
         finally:
             self.running.discard(process)
+        if code in (128 + signal.SIGTERM, -signal.SIGTERM):
+            return False  # stopped for a newer save, or with the server: its errors say nothing new
         self.errors[formats] = errors
         return code in (0, 1)
 
@@ -175,15 +180,24 @@ class SiteServer:
 
     async def watch(self, stop: asyncio.Event) -> None:
         """Rebuild on every change: the web edition and pages first, then the downloads behind
-        them, in the background (the web edition never waits for a PDF)."""
+        them, in the background (the web edition never waits for a PDF). A save stops the
+        rebuilds still under way, and what they started: they were making what it changed."""
         from watchfiles import awatch
 
+        current: asyncio.Task | None = None
         async for _ in awatch(*self.watched, stop_event=stop, step=50, debounce=150):
-            if await self.rebuild(("web",)):
-                await self.notify()
-            self.stale = True
-            if self.background is None or self.background.done():
-                self.background = asyncio.create_task(self._downloads())
+            for process in list(self.running):  # a newer save: what they are making is out of date
+                process.terminate()
+            if current is not None:
+                await current
+            current = asyncio.create_task(self._web())
+
+    async def _web(self) -> None:
+        if await self.rebuild(("web",)):
+            await self.notify()
+        self.stale = True
+        if self.background is None or self.background.done():
+            self.background = asyncio.create_task(self._downloads())
 
     async def _downloads(self) -> None:
         while self.stale:  # edits made meanwhile are caught up with by the next round
