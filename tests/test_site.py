@@ -133,6 +133,17 @@ def test_web_edition_is_the_books_sections_with_notes_both_ways(site):
     assert text(page) == text(chapter.split("?>", 1)[1])
 
 
+
+def test_a_part_page_of_the_web_edition_lists_its_chapters(site):
+    """On the web a part is a page of its own: it links its chapters, in order (the EPUB's part
+    page stays a title alone)."""
+    page = html.fromstring((site / "build/site/books/the-apparatus/read/part-1.html").read_bytes())
+    links = [(a.text_content(), a.get("href")) for a in page.xpath('//nav[contains(@class, "part-contents")]//a')]
+    assert links == [("A Revolution Surrounded", "isolation.html"), ("The New Course", "the-new-course.html")]
+    import zipfile
+    with zipfile.ZipFile(site / "build/the-apparatus/the-apparatus.epub") as epub:
+        assert "part-contents" not in epub.read("EPUB/part-1.xhtml").decode()
+
 # --- OPDS ----------------------------------------------------------------------------------------
 
 
