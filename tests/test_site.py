@@ -89,6 +89,16 @@ def test_site_has_a_page_per_book_term_and_web_edition_and_the_built_files(site)
     assert 'type="application/opds+json" href="opds/root.json"' in index
 
 
+
+def test_every_file_of_the_site_has_an_ascii_name(site):
+    """Hosts, sync and zip tools change or refuse names in other scripts: an author's page is named
+    in ASCII (transliterated), while its title and the links to it keep the name as written."""
+    out = site / "build/site"
+    assert [p.relative_to(out).as_posix() for p in out.rglob("*") if not p.relative_to(out).as_posix().isascii()] == []
+    page = (out / "authors/anna-vorontsova.html").read_text()
+    assert "<title>Анна Воронцова" in page
+    assert '>Анна Воронцова</a>' in (out / "authors/index.html").read_text()
+
 def test_every_local_link_of_every_page_resolves(site):
     out = site / "build/site"
     broken = []

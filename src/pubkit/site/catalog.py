@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from anyascii import anyascii
+
 from ..formats import OUTPUT_NAMES, WEB_FOLDER
 from ..writers.record import RECORD
 
@@ -118,5 +120,8 @@ def _terms(kind: str, books: tuple[Listing, ...], values, label=lambda value: va
 
 
 def term_key(value: str) -> str:
-    """A term's name in addresses: lower case letters and digits of any script, joined by hyphens."""
-    return re.sub(r"[\W_]+", "-", value.casefold()).strip("-") or "term"
+    """A term's name in addresses: its words in ASCII letters and digits, lower case, joined by
+    hyphens ("Анна Воронцова" -> "anna-vorontsova"). Names in other scripts are changed or refused
+    by some hosts, sync and zip tools (Unicode normalization, percent-encoding); the page's title
+    and the links' words keep the name as it is written."""
+    return re.sub(r"[^a-z0-9]+", "-", anyascii(value).lower()).strip("-") or "term"
