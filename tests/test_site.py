@@ -154,6 +154,7 @@ def test_a_part_page_of_the_web_edition_lists_its_chapters(site):
     with zipfile.ZipFile(site / "build/the-apparatus/the-apparatus.epub") as epub:
         assert "part-contents" not in epub.read("EPUB/part-1.xhtml").decode()
 
+
 # --- OPDS ----------------------------------------------------------------------------------------
 
 
@@ -192,6 +193,45 @@ def test_opds1_feeds_are_valid_and_complete(site):
     assert complete.find("{http://purl.org/syndication/history/1.0}complete") is not None
     assert len(complete.findall(f"{ATOM}entry")) == len(SAMPLES)
 
+
+
+def test_every_feed_entry_has_what_reading_apps_show(site):
+    """What Thorium and other apps read of an entry: an author (editors count, for a book that has
+    no author), a cover and a thumbnail (2.0: with their rel and size), a date, an identifier and
+    the downloads; the two versions name the same people. Each feed goes up to its menu."""
+    out = site / "build/site"
+    dc = "{http://purl.org/dc/terms/}"
+    for path in feed_files(out, ".xml"):
+        feed = etree.parse(str(path)).getroot()
+        up = feed.find(f"{ATOM}link[@rel='up']")
+        expected_up = None if path.name == "root.xml" else (
+            "root.xml" if path.parent.name == "opds" else f"../{path.parent.name}.xml")
+        assert (up.get("href") if up is not None else None) == expected_up, path
+        twin = json.loads(path.with_suffix(".json").read_text())
+        assert {l["rel"]: l["href"] for l in twin["links"]}.get("up") == (expected_up and expected_up[:-4] + ".json")
+        publications = {p["metadata"]["identifier"]: p for p in twin.get("publications", ())}
+        for entry in feed.findall(f"{ATOM}entry"):
+            if entry.find(f"{ATOM}link[@rel='http://opds-spec.org/image']") is None:
+                continue  # a navigation entry
+            identifier = entry.findtext(f"{ATOM}id")
+            authors = [a.findtext(f"{ATOM}name") for a in entry.findall(f"{ATOM}author")]
+            assert authors and entry.findtext(f"{dc}identifier") == identifier
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", entry.findtext(f"{ATOM}published"))
+            assert entry.findtext(f"{ATOM}summary") != entry.findtext(f"{ATOM}content")
+            publication = publications[identifier]
+            assert [a["name"] for a in publication["metadata"]["author"]] == authors
+            images = {tuple(i["rel"]): i for i in publication["images"]}
+            thumbnail, cover = images[("http://opds-spec.org/image/thumbnail",)], images[("cover", "http://opds-spec.org/image")]
+            assert publication["images"][0] is thumbnail and thumbnail["width"] == 360
+            for image in (thumbnail, cover):
+                from PIL import Image
+
+                with Image.open(path.parent / unquote(image["href"])) as picture:
+                    assert [image["width"], image["height"]] == list(picture.size)
+            assert any(l["rel"] == "http://opds-spec.org/acquisition/open-access" for l in publication["links"])
+    editors_only = json.loads((out / "opds/all.json").read_text())
+    edited = [p["metadata"] for p in editors_only["publications"] if "editor" in p["metadata"]]
+    assert edited and all(m["author"] for m in edited)  # an anthology's editors are its authors in apps
 
 def test_opds1_schema_rejects_what_the_spec_forbids(site):
     schema = opds1_schema()

@@ -30,6 +30,7 @@ NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation"
 ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 OPDS2 = "application/opds+json"
 OPEN_ACCESS = "http://opds-spec.org/acquisition/open-access"
+IMAGE, THUMBNAIL = "http://opds-spec.org/image", "http://opds-spec.org/image/thumbnail"
 NEWEST = 25  # books in the new-books feeds
 RELATORS = {"aut": "author", "edt": "editor", "trl": "translator", "ill": "illustrator"}  # OPDS 2.0 contributor roles
 
@@ -113,7 +114,7 @@ def opds1(feed: Feed, catalog: Catalog, info: SiteInfo) -> bytes:
     _link(root, "self", at(f"{feed.path}.xml"), kind)
     _link(root, "start", at("opds/root.xml"), NAVIGATION)
     if feed.path != "opds/root":
-        _link(root, "up", at("opds/root.xml"), NAVIGATION)
+        _link(root, "up", at(f"{up(feed.path)}.xml"), NAVIGATION)
     else:
         _link(root, "http://opds-spec.org/crawlable", at("opds/all.xml"), ACQUISITION)
     _link(root, "alternate", at(f"{feed.path}.json"), OPDS2)
@@ -137,8 +138,10 @@ def _entry(feed: etree._Element, book: Listing, at: _Addresses) -> None:
     _text(entry, "title", book["title"])
     _text(entry, "id", book["identifier"])
     _text(entry, "updated", book["modified"])
+    _text(entry, "published", f"{book['date']}T00:00:00Z")  # what apps show as the date (dc:issued is OPDS's own)
     for name in book["responsible"]:
         _text(etree.SubElement(entry, f"{{{ATOM}}}author"), "name", name)
+    _text(entry, "identifier", book["identifier"], DC)
     _text(entry, "language", book["language"], DC)
     _text(entry, "issued", book["date"], DC)
     if book["publisher"]:
@@ -148,12 +151,14 @@ def _entry(feed: etree._Element, book: Listing, at: _Addresses) -> None:
         category.set("term", subject)
         category.set("label", subject)
     if book["description"]:
-        _text(entry, "summary", first_sentence(book["description"])).set("type", "text")
+        summary = first_sentence(book["description"])
+        if summary != book["description"].strip():  # a summary that is the whole description says it twice
+            _text(entry, "summary", summary).set("type", "text")
         _text(entry, "content", book["description"]).set("type", "text")
     folder = f"books/{book.slug}"
     if book["cover"]:
-        _link(entry, "http://opds-spec.org/image", at(f"{folder}/{book['cover']}"), _image_type(book["cover"]))
-        _link(entry, "http://opds-spec.org/image/thumbnail", at(f"{folder}/{book['thumbnail']}"), "image/jpeg")
+        _link(entry, IMAGE, at(f"{folder}/{book['cover']}"), _image_type(book["cover"]))
+        _link(entry, THUMBNAIL, at(f"{folder}/{book['thumbnail']}"), "image/jpeg")
     _link(entry, "alternate", at(f"{folder}/index.html"), "text/html")
     for download in book.downloads:
         link = _link(entry, OPEN_ACCESS, at(f"{folder}/{download.name}"), download.media_type)
@@ -189,6 +194,8 @@ def opds2(feed: Feed, catalog: Catalog, info: SiteInfo) -> bytes:
              {"rel": "alternate", "href": at(f"{feed.path}.xml"), "type": ACQUISITION if feed.acquisition else NAVIGATION}]
     if feed.path == "opds/root":
         links.append({"rel": "http://opds-spec.org/crawlable", "href": at("opds/all.json"), "type": OPDS2})
+    else:
+        links.append({"rel": "up", "href": at(f"{up(feed.path)}.json"), "type": OPDS2})
     data: dict = {"metadata": {"title": feed.title, "modified": catalog.updated}, "links": links}
     if feed.acquisition:
         data["metadata"]["numberOfItems"] = len(feed.books)
@@ -204,9 +211,15 @@ def _publication(book: Listing, at: _Addresses) -> dict:
                   "language": book["language"], "published": book["date"], "modified": book["modified"]}
     if book["subtitle"]:
         meta["subtitle"] = book["subtitle"]
+    sort_as = {c["name"]: c["file_as"] for c in book["creators"] if c["file_as"]}
+    person = lambda name: {"name": name, **({"sortAs": sort_as[name]} if name in sort_as else {})}  # noqa: E731
+    # Apps show "author": the people the book is filed under (its editors, when it has no author),
+    # as the Atom feeds do; editors, translators and the rest are named in their own roles too.
+    meta["author"] = [person(name) for name in book["responsible"]]
     for creator in book["creators"]:
         role = RELATORS.get(creator["role"], "contributor")
-        meta.setdefault(role, []).append({"name": creator["name"], **({"sortAs": creator["file_as"]} if creator["file_as"] else {})})
+        if role != "author":
+            meta.setdefault(role, []).append(person(creator["name"]))
     if book["publisher"]:
         meta["publisher"] = {"name": book["publisher"]}
     if book["description"]:
@@ -218,10 +231,24 @@ def _publication(book: Listing, at: _Addresses) -> dict:
     links += [{"rel": OPEN_ACCESS, "href": at(f"{folder}/{d.name}"), "type": d.media_type, "title": d.kind}
               for d in book.downloads]
     publication = {"metadata": meta, "links": links}
-    if book["cover"]:
-        publication["images"] = [{"href": at(f"{folder}/{book['cover']}"), "type": _image_type(book["cover"])},
-                                 {"href": at(f"{folder}/{book['thumbnail']}"), "type": "image/jpeg", "width": 360}]
+    if book["cover"]:  # the thumbnail first: an app that takes the first image takes the small one
+        sizes = book.record.get("image_sizes") or {}
+        publication["images"] = [
+            {"href": at(f"{folder}/{book['thumbnail']}"), "type": "image/jpeg", "rel": [THUMBNAIL],
+             **_size(sizes.get("thumbnail"))},
+            {"href": at(f"{folder}/{book['cover']}"), "type": _image_type(book["cover"]), "rel": ["cover", IMAGE],
+             **_size(sizes.get("cover"))}]
     return publication
+
+
+def _size(size: list[int] | None) -> dict:
+    return {"width": size[0], "height": size[1]} if size else {}
+
+
+def up(path: str) -> str:
+    """The feed one level up: a term's feed goes up to the list of its kind, the rest to the root."""
+    parent = posixpath.dirname(path)
+    return parent if parent != "opds" else "opds/root"
 
 
 # --- the new-books feed ------------------------------------------------------------------------

@@ -14,7 +14,8 @@ COVER = "cover"  # cover.jpg or cover.png: the book's cover as it is
 THUMBNAIL = "cover-thumb.jpg"
 
 
-def book_record(book: Book, rendered: Rendered, cover: str | None) -> dict:
+def book_record(book: Book, rendered: Rendered, cover: str | None, sizes: dict[str, list[int]]) -> dict:
+    """``sizes``: the cover's and the thumbnail's width and height in pixels, by those names."""
     meta = book.metadata
     hrefs = {doc.id: doc.href for doc in rendered.documents}
     return {
@@ -41,6 +42,7 @@ def book_record(book: Book, rendered: Rendered, cover: str | None) -> dict:
                   for s in book.sections if s.source or s.source_date or s.url or s.translator],
         "cover": cover,
         "thumbnail": THUMBNAIL if cover else None,
+        "image_sizes": sizes,
     }
 
 

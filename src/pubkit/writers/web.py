@@ -16,13 +16,14 @@ def web_files(rendered: Rendered) -> dict[str, bytes]:
     files = {doc.href: doc.xhtml.encode("utf-8") for doc in rendered.documents}
     files.update((resource.href, resource.read()) for resource in rendered.resources)
     book = rendered.book
-    cover = None
+    cover, sizes = None, {}
     if book.cover:
         data = book.cover.source.read_bytes()
         cover = f"{COVER}{'.png' if book.cover.media_type == 'image/png' else '.jpg'}"
         files[cover] = data
         files[THUMBNAIL] = thumbnail(data)
-    record = book_record(book, rendered, cover)
+        sizes = {"cover": _size(data), "thumbnail": _size(files[THUMBNAIL])}  # reading apps lay them out by it
+    record = book_record(book, rendered, cover, sizes)
     files[RECORD] = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
     return files
 
@@ -38,3 +39,10 @@ def thumbnail(image: bytes) -> bytes:
     out = io.BytesIO()
     small.save(out, "JPEG", quality=82, optimize=True, progressive=True)
     return out.getvalue()
+
+
+def _size(image: bytes) -> list[int]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(image)) as picture:
+        return list(picture.size)
