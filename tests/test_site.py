@@ -233,6 +233,38 @@ def test_every_feed_entry_has_what_reading_apps_show(site):
     edited = [p["metadata"] for p in editors_only["publications"] if "editor" in p["metadata"]]
     assert edited and all(m["author"] for m in edited)  # an anthology's editors are its authors in apps
 
+
+def test_paging_walks_every_book_exactly_once(site, tmp_path):
+    """With a page of one book, the complete feed is four pages in both versions: following 'next'
+    from the first page meets every book once, and every page is valid."""
+    root = tmp_path / "paged"
+    shutil.copytree(site, root, ignore=shutil.ignore_patterns("site"))  # the books stay built: only the site is made
+    assert run_in(root, "site", "-j", "1", "--feed-page-size", "1") == 0
+    out = root / "build/site"
+    schema, validator = opds1_schema(), opds2_validator()
+    seen, path = [], out / "opds/all.xml"
+    while path:
+        feed = etree.parse(str(path))
+        assert schema.validate(feed), schema.error_log.last_error
+        assert feed.find("{http://purl.org/syndication/history/1.0}complete") is None  # four pages: not complete
+        seen += [e.findtext(f"{ATOM}id") for e in feed.getroot().findall(f"{ATOM}entry")]
+        links = {l.get("rel"): l.get("href") for l in feed.getroot().findall(f"{ATOM}link")}
+        assert (path.parent / links["first"]).resolve() == (out / "opds/all.xml").resolve()
+        path = (path.parent / links["next"]).resolve() if "next" in links else None
+    records = [json.loads((site / f"build/{s}/web/book.json").read_text()) for s in SAMPLES]
+    assert sorted(seen) == sorted(r["identifier"] for r in records)
+    seen, path, number = [], out / "opds/all.json", 1
+    while path:
+        data = json.loads(path.read_text())
+        assert not list(validator.iter_errors(data))
+        assert (data["metadata"]["numberOfItems"], data["metadata"]["itemsPerPage"], data["metadata"]["currentPage"]) == (
+            len(SAMPLES), 1, number)
+        seen += [p["metadata"]["identifier"] for p in data["publications"]]
+        links = {l["rel"]: l["href"] for l in data["links"]}
+        assert ("previous" in links) == (number > 1)
+        path, number = ((path.parent / links["next"]).resolve() if "next" in links else None), number + 1
+    assert sorted(seen) == sorted(r["identifier"] for r in records)
+
 def test_opds1_schema_rejects_what_the_spec_forbids(site):
     schema = opds1_schema()
     good = (site / "build/site/opds/all.xml").read_bytes()

@@ -138,6 +138,8 @@ def _site_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1, help="books and layouts made at once")
     cmd.add_argument("--cache", type=Path, help="the cache folder (default: OUT/.cache)")
     cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    cmd.add_argument("--feed-page-size", type=_jobs, default=50, metavar="N",
+                     help="books in a page of an OPDS feed (default: 50)")
     cmd.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
 
 
@@ -145,7 +147,8 @@ def _site_options(args):
     from .site.make import SiteOptions
 
     return SiteOptions(out_dir=args.out, base_url=args.base_url, title=args.title, language=args.lang,
-                       theme=args.theme, jobs=args.jobs, cache_dir=args.cache, strict=args.strict)
+                       theme=args.theme, jobs=args.jobs, cache_dir=args.cache, strict=args.strict,
+                       feed_page=args.feed_page_size)
 
 
 def _manifests(args) -> list[Path] | None:
@@ -270,8 +273,9 @@ def _progress(silent: bool) -> Progress:
 
 
 def _jobs(value: str) -> int:
+    """A count of 1 or more (jobs, books in a feed's page)."""
     if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of jobs, 1 or more, found '{value}'")
+        raise argparse.ArgumentTypeError(f"expected a number, 1 or more, found '{value}'")
     return int(value)
 
 

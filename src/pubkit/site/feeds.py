@@ -2,8 +2,11 @@
 feed of new books. One set of feeds, written in both OPDS flavours:
 
 - opds/root: navigation: new books, all books, by subject, by author, by language;
-- opds/new, opds/all: acquisition feeds (all is the complete, crawlable one);
+- opds/new, opds/all: acquisition feeds (all is the crawlable one);
 - opds/subjects, opds/authors, opds/languages: navigation, a feed per term below each.
+
+An acquisition feed comes in pages (50 books by default; opds/all/page-2 and on), linked first,
+last, previous and next; a crawlable feed that fits one page is marked complete.
 
 Addresses are relative to the feed that holds them unless the site has a base URL. Every value is
 set through lxml or json, never pasted into markup.
@@ -11,6 +14,7 @@ set through lxml or json, never pasted into markup.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import posixpath
 import uuid
@@ -51,15 +55,41 @@ class Feed:
     path: str  # without extension: "opds/root" -> opds/root.xml and opds/root.json
     title: str
     navigation: tuple[Nav, ...] = ()
-    books: tuple[Listing, ...] = ()
-    complete: bool = False  # the crawlable feed of every book
+    books: tuple[Listing, ...] = ()  # this page's
+    complete: bool = False  # the crawlable feed of every book, in one page
+    page: int = 1
+    pages: int = 1
+    first_page: str | None = None  # the path of page 1, for a later page
+    total: int = 0  # books in all pages
+    per_page: int = 0
 
     @property
     def acquisition(self) -> bool:
         return not self.navigation
 
+    @property
+    def base(self) -> str:
+        """The feed's path: that of its first page."""
+        return self.first_page or self.path
 
-def catalog_feeds(catalog: Catalog, words: Words) -> list[Feed]:
+    def page_path(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}/page-{number}"
+
+
+def paged(feed: Feed, size: int) -> list[Feed]:
+    """An acquisition feed in pages of ``size`` books (RFC 5005 paging: an app loads a page at a
+    time, never a catalog of a thousand books at once); a feed of one page stays as it is."""
+    if feed.navigation:
+        return [feed]
+    count = max(1, -(-len(feed.books) // size))
+    pages = [dataclasses.replace(feed, books=feed.books[(n - 1) * size:n * size], page=n, pages=count,
+                                 total=len(feed.books), per_page=size, complete=feed.complete and count == 1)
+             for n in range(1, count + 1)]
+    return [dataclasses.replace(page, path=page.page_path(page.page), first_page=feed.path if page.page > 1 else None)
+            for page in pages]
+
+
+def catalog_feeds(catalog: Catalog, words: Words, page_size: int = 50) -> list[Feed]:
     site = words["site"]
     count = lambda n: site["books_count_one"] if n == 1 else site["books_count"].format(count=n)  # noqa: E731
     feeds = [Feed("opds/new", site["feed_new"], books=catalog.books[:NEWEST]),
@@ -77,7 +107,7 @@ def catalog_feeds(catalog: Catalog, words: Words) -> list[Feed]:
         Nav(site["feed_new"], count(min(NEWEST, len(catalog.books))), "opds/new", True, "http://opds-spec.org/sort/new"),
         Nav(site["all_books"], count(len(catalog.books)), "opds/all", True),
         *browse))
-    return [root, *feeds]
+    return [root, *(page for feed in feeds for page in paged(feed, page_size))]
 
 
 class _Addresses:
@@ -114,11 +144,13 @@ def opds1(feed: Feed, catalog: Catalog, info: SiteInfo) -> bytes:
     _link(root, "self", at(f"{feed.path}.xml"), kind)
     _link(root, "start", at("opds/root.xml"), NAVIGATION)
     if feed.path != "opds/root":
-        _link(root, "up", at(f"{up(feed.path)}.xml"), NAVIGATION)
+        _link(root, "up", at(f"{up(feed.base)}.xml"), NAVIGATION)
     else:
         _link(root, "http://opds-spec.org/crawlable", at("opds/all.xml"), ACQUISITION)
     _link(root, "alternate", at(f"{feed.path}.json"), OPDS2)
     _link(root, "alternate", at("index.html"), "text/html")
+    for rel, number in _paging(feed):
+        _link(root, rel, at(f"{feed.page_path(number)}.xml"), kind)
     if feed.complete:
         etree.SubElement(root, f"{{{FH}}}complete")
     for nav in feed.navigation:
@@ -195,10 +227,11 @@ def opds2(feed: Feed, catalog: Catalog, info: SiteInfo) -> bytes:
     if feed.path == "opds/root":
         links.append({"rel": "http://opds-spec.org/crawlable", "href": at("opds/all.json"), "type": OPDS2})
     else:
-        links.append({"rel": "up", "href": at(f"{up(feed.path)}.json"), "type": OPDS2})
+        links.append({"rel": "up", "href": at(f"{up(feed.base)}.json"), "type": OPDS2})
     data: dict = {"metadata": {"title": feed.title, "modified": catalog.updated}, "links": links}
+    links += [{"rel": rel, "href": at(f"{feed.page_path(number)}.json"), "type": OPDS2} for rel, number in _paging(feed)]
     if feed.acquisition:
-        data["metadata"]["numberOfItems"] = len(feed.books)
+        data["metadata"].update(numberOfItems=feed.total, itemsPerPage=feed.per_page, currentPage=feed.page)
         data["publications"] = [_publication(book, at) for book in feed.books]
     else:
         data["navigation"] = [{"href": at(f"{nav.target}.json"), "title": nav.title, "type": OPDS2, "rel": nav.rel}
@@ -239,6 +272,18 @@ def _publication(book: Listing, at: _Addresses) -> dict:
             {"href": at(f"{folder}/{book['cover']}"), "type": _image_type(book["cover"]), "rel": ["cover", IMAGE],
              **_size(sizes.get("cover"))}]
     return publication
+
+
+def _paging(feed: Feed) -> list[tuple[str, int]]:
+    """The paging links of a feed in pages (RFC 5005, as OPDS 1.2 and 2.0 name them)."""
+    if feed.pages == 1:
+        return []
+    links = [("first", 1), ("last", feed.pages)]
+    if feed.page > 1:
+        links.append(("previous", feed.page - 1))
+    if feed.page < feed.pages:
+        links.append(("next", feed.page + 1))
+    return links
 
 
 def _size(size: list[int] | None) -> dict:

@@ -46,6 +46,7 @@ class SiteOptions:
     jobs: int = 1
     cache_dir: Path | None = None
     strict: bool = False
+    feed_page: int = 50  # books in a page of an acquisition feed
 
     @property
     def folder(self) -> Path:
@@ -91,7 +92,7 @@ def make_site(manifests: list[Path], options: SiteOptions, progress: Progress | 
     if words is None:
         return SiteResult(diagnostics)
     info = SiteInfo(options.title or _title(listings, words), options.language,
-                    options.base_url.rstrip("/") if options.base_url else None)
+                    options.base_url.rstrip("/") if options.base_url else None, options.feed_page)
     try:
         files = site_files(listings, theme, words, info)
     except OSError as exc:
@@ -106,7 +107,7 @@ def site_files(listings: list[Listing], theme: Theme, words, info: SiteInfo) -> 
     files: dict[str, bytes | Path] = {}
     pages = site_pages(catalog, theme, words, info)
     files.update((path, html.encode("utf-8")) for path, html in pages.items())
-    for feed in catalog_feeds(catalog, words):
+    for feed in catalog_feeds(catalog, words, info.feed_page):
         files[f"{feed.path}.xml"] = opds1(feed, catalog, info)
         files[f"{feed.path}.json"] = opds2(feed, catalog, info)
     files["feed.xml"] = new_books(catalog, words, info)

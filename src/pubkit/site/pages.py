@@ -25,6 +25,7 @@ class SiteInfo:
     title: str  # the site's name, on every page
     language: str  # the language of the site's own words
     base_url: str | None  # for canonical addresses in feeds and metadata; None: relative only
+    feed_page: int = 50  # books in a page of an acquisition feed
 
 
 def site_pages(catalog: Catalog, theme: Theme, words: Words, info: SiteInfo) -> dict[str, str]:

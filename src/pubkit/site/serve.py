@@ -95,7 +95,8 @@ class SiteServer:
     def command(self, formats: tuple[str, ...]) -> list[str]:
         o = self.options
         command = [sys.executable, "-m", "pubkit", "site", *map(str, self.manifests), "--out", str(o.out_dir),
-                   "-j", str(o.jobs), "--lang", o.language, "--theme", o.theme, *(f"--format={f}" for f in formats)]
+                   "-j", str(o.jobs), "--lang", o.language, "--theme", o.theme, "--feed-page-size", str(o.feed_page),
+                   *(f"--format={f}" for f in formats)]
         for flag, value in (("--base-url", o.base_url), ("--title", o.title), ("--cache", o.cache_dir)):
             if value:
                 command += [flag, str(value)]
