@@ -264,6 +264,9 @@ def test_paging_walks_every_book_exactly_once(site, tmp_path):
         assert ("previous" in links) == (number > 1)
         path, number = ((path.parent / links["next"]).resolve() if "next" in links else None), number + 1
     assert sorted(seen) == sorted(r["identifier"] for r in records)
+    # the same pages give the same search index, byte for byte (Pagefind lists its languages in any order)
+    bundle = lambda folder: {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}  # noqa: E731
+    assert bundle(out / "pagefind") == bundle(site / "build/site/pagefind")
 
 def test_opds1_schema_rejects_what_the_spec_forbids(site):
     schema = opds1_schema()
@@ -424,6 +427,29 @@ def test_a_reader_finds_downloads_and_reads_a_book_in_chromium(site, tmp_path):
             page.close()
 
 
+
+def test_search_finds_a_title_and_a_chapter_in_two_languages(site):
+    """The site searched in Chromium as a reader would, from a static host: a word of a Spanish
+    title from the catalog's box, a word of a Russian chapter from that book's reading page; the
+    first result leads to the right page."""
+    out = site / "build/site"
+    with served(out) as base, browser() as chromium:
+        page = chromium.new_page()
+        for start, word, expected in (("index.html", "comisión", "/books/la-comision/index.html"),
+                                      ("books/pisma/read/o-hlebe.html", "кооператив", "/books/pisma/read/o-hlebe.html")):
+            page.goto(f"{base}/{start}")
+            page.get_by_role("searchbox").fill(word)
+            page.get_by_role("searchbox").press("Enter")
+            first = page.locator("#search-results li a").first
+            first.wait_for(timeout=20000)
+            assert word in page.locator("#search-status").inner_text()
+            first.click()
+            page.wait_for_load_state()
+            assert page.url.endswith(expected), (word, page.url)
+        page.goto(f"{base}/search.html?q=xyzzyq")
+        page.locator("#search-status:not(:empty)").wait_for(timeout=20000)
+        assert page.locator("#search-results li").count() == 0
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violation(site, scheme):
     axe = axe_script()
@@ -432,10 +458,12 @@ def test_axe_finds_no_violation(site, scheme):
         page = chromium.new_page(color_scheme=scheme)
         found = {}
         for path in ("index.html", "subjects/index.html", "books/dispatches/index.html", "books/pisma/index.html",
-                     "books/dispatches/read/who-decides.html", "books/dispatches/read/index.html",
+                     "books/dispatches/read/who-decides.html", "books/dispatches/read/index.html", "search.html?q=bread",
                      "books/the-apparatus/read/notes.html" if (out / "books/the-apparatus/read/notes.html").exists()
                      else "books/the-apparatus/read/index.html"):
             page.goto(f"{base}/{path}")
+            if path.startswith("search"):
+                page.locator("#search-results li").first.wait_for(timeout=20000)  # the results, written by the page's script
             page.add_script_tag(content=axe)
             result = page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id + ': ' + v.help + ' ' + v.nodes.map(n => n.target).join(' '))")
             if result:

@@ -7,6 +7,7 @@
     site/opds/root.xml, root.json ...   OPDS 1.2 and 2.0 (site/feeds.py)
     site/feed.xml                       new books, for feed readers
     site/sitemap.xml, robots.txt        for search engines, with --base-url (site/sitemap.py)
+    site/search.html, site/pagefind/    search in the browser, without a server (site/search.py)
     site/css/, site/fonts/              the site theme's stylesheets and fonts
 
 Each file is replaced atomically and only when its bytes change; files of books no longer in the
@@ -31,6 +32,7 @@ from ..writers.record import COVER, RECORD, THUMBNAIL
 from .catalog import Listing, make_catalog, read_listing
 from .feeds import catalog_feeds, new_books, opds1, opds2
 from .pages import STYLESHEETS, SiteInfo, site_pages
+from .search import search_files
 from .sitemap import robots, sitemap
 
 SITE_FORMATS = ("epub", "screen-pdf", "web")
@@ -121,6 +123,8 @@ def site_files(listings: list[Listing], theme: Theme, words, info: SiteInfo) -> 
             files[f"{folder}/{name}" if at_top else f"{folder}/read/{name}"] = path
         for download in book.downloads:
             files[f"{folder}/{download.name}"] = download.source
+    files.update(search_files({path: content.read_bytes() if isinstance(content, Path) else content
+                               for path, content in files.items() if path.endswith(".html")}))
     if info.base_url:
         files["sitemap.xml"] = sitemap([path for path in files if path.endswith(".html")], catalog, info)
         if (text := robots(info)) is not None:

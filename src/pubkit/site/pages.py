@@ -48,7 +48,17 @@ def site_pages(catalog: Catalog, theme: Theme, words: Words, info: SiteInfo) -> 
     for book in catalog.books:
         render(f"books/{book.slug}/index.html", "site/book.html", title=book["title"], book=book,
                schema=_schema_org(book, info))
+    # Search: a page per language, which searches that language's index (search.py); the
+    # catalog's bar searches the site's language (book pages are in it), a book's web edition its own.
+    render("search.html", "site/search.html", title=words["site"]["search"], language=info.language)
+    for language in sorted({book["language"] for book in catalog.books}):
+        render(search_page(language), "site/search.html", title=words["site"]["search"], language=language)
     return pages
+
+
+def search_page(language: str) -> str:
+    """The search page of a language's index: where a web edition's search box leads."""
+    return f"search-{language}.html"
 
 
 def address(info: SiteInfo, path: str) -> str | None:

@@ -1,0 +1,38 @@
+"""Search without a server: Pagefind indexes the site's pages into static files (pagefind/), and
+the search pages query them in the reader's browser, from any static host or `pubkit serve`.
+
+What is indexed: each book's page (its title, names, subjects, description: the catalog) and each
+page of its web edition (the full text), the <main> of each only; a page is indexed in the
+language of its <html lang>, so each language has its own index, with its own stemming. The
+catalog's lists of books are left out: they would only repeat the book pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+
+BUNDLE = "pagefind"  # the index's folder in the site
+ENTRY = "pagefind-entry.json"  # the bundle's table of languages
+# the pages readers find: a book's page, and the web edition's pages but its contents page
+INDEXED = re.compile(r"^books/[^/]+/(index\.html|read/(?!index\.html)[^/]+\.html)$")
+
+
+def search_files(pages: dict[str, bytes]) -> dict[str, bytes]:
+    """The search bundle for these pages (path inside the site -> HTML), by path inside the site."""
+    return asyncio.run(_index({path: html for path, html in pages.items() if INDEXED.match(path)}))
+
+
+async def _index(pages: dict[str, bytes]) -> dict[str, bytes]:
+    from pagefind.service import PagefindService
+
+    async with PagefindService() as service:
+        # keep_index_url: results link to books/x/index.html, which works from disk and any host
+        index = await service.create_index({"root_selector": "main", "keep_index_url": True})
+        for path in sorted(pages):
+            await index.add_html_file(content=pages[path].decode("utf-8"), url="/" + path)
+        files = {file["path"]: file["content"] for file in await index.get_files()}
+    # Its languages come in a random order (the same site, other bytes): sorted, as everything is.
+    files[ENTRY] = json.dumps(json.loads(files[ENTRY]), sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return {f"{BUNDLE}/{path}": content for path, content in files.items()}
