@@ -234,13 +234,19 @@ def test_every_feed_entry_has_what_reading_apps_show(site):
     assert edited and all(m["author"] for m in edited)  # an anthology's editors are its authors in apps
 
 
-def test_paging_walks_every_book_exactly_once(site, tmp_path):
+@pytest.fixture(scope="module")
+def paged_site(site, tmp_path_factory) -> Path:
+    """The sample site again, with feeds of one book a page."""
+    root = tmp_path_factory.mktemp("paged")
+    shutil.copytree(site, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("site"))  # books built: only the site is made
+    assert run_in(root, "site", "-j", "1", "--feed-page-size", "1") == 0
+    return root / "build/site"
+
+
+def test_paging_walks_every_book_exactly_once(site, paged_site):
     """With a page of one book, the complete feed is four pages in both versions: following 'next'
     from the first page meets every book once, and every page is valid."""
-    root = tmp_path / "paged"
-    shutil.copytree(site, root, ignore=shutil.ignore_patterns("site"))  # the books stay built: only the site is made
-    assert run_in(root, "site", "-j", "1", "--feed-page-size", "1") == 0
-    out = root / "build/site"
+    out = paged_site
     schema, validator = opds1_schema(), opds2_validator()
     seen, path = [], out / "opds/all.xml"
     while path:
@@ -267,6 +273,45 @@ def test_paging_walks_every_book_exactly_once(site, tmp_path):
     # the same pages give the same search index, byte for byte (Pagefind lists its languages in any order)
     bundle = lambda folder: {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}  # noqa: E731
     assert bundle(out / "pagefind") == bundle(site / "build/site/pagefind")
+
+
+def r2_read(files: list[Path]) -> dict:
+    """The feeds as Readium's r2-opds-js reads them (the parser of Thorium Reader)."""
+    modules = Path(os.environ.get("PUBKIT_R2_OPDS") or ROOT / ".ci/tools/opds/node_modules")
+    if shutil.which("node") is None or not (modules / "r2-opds-js").is_dir():
+        reason = "Node.js or r2-opds-js (npm, installed by .ci/run in .ci/tools/opds) is missing"
+        if os.environ.get("PUBKIT_REQUIRE_CHECKS"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    run = subprocess.run(["node", str(ROOT / "tests/r2_read_feeds.js"), *map(str, files)], capture_output=True,
+                         text=True, env={**os.environ, "R2_MODULES": str(modules)}, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return {Path(name): feed for name, feed in json.loads(run.stdout).items()}
+
+
+def test_a_reading_apps_parser_reads_every_entry_and_walks_the_pages(site, paged_site):
+    """What Thorium would show: every entry of every feed, in both versions, has an author, a
+    cover, a thumbnail, a date, an identifier and a download; following 'next' through the paged
+    feeds meets every book once."""
+    out = site / "build/site"
+    feeds = r2_read(feed_files(out, ".xml") + feed_files(out, ".json"))
+    assert len(feeds) == len(feed_files(out, ".xml")) * 2
+    for path, feed in feeds.items():
+        for publication in feed["publications"]:
+            assert publication["authors"] and publication["identifier"] and publication["published"], (path, publication)
+            assert publication["acquisitions"], (path, publication["title"])
+            rels = [rel for image in publication["images"] for rel in image["rel"]]
+            assert "http://opds-spec.org/image/thumbnail" in rels and "http://opds-spec.org/image" in rels, (path, rels)
+            if path.suffix == ".json":
+                assert all(image["width"] and image["height"] for image in publication["images"])
+    for first in (paged_site / "opds/all.xml", paged_site / "opds/all.json"):
+        seen, path = [], first
+        while path:
+            feed = r2_read([path])[path]
+            seen += [p["identifier"] for p in feed["publications"]]
+            following = [l["href"] for l in feed["links"] if "next" in l["rel"]]
+            path = (path.parent / following[0]).resolve() if following else None
+        assert len(seen) == len(set(seen)) == len(SAMPLES), first
 
 def test_opds1_schema_rejects_what_the_spec_forbids(site):
     schema = opds1_schema()
