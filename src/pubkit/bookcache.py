@@ -69,6 +69,10 @@ class BookCache:
     out_dir: Path
     places: dict = field(default_factory=dict)  # id of a book's text -> section map: (the map, its digest)
 
+    @property
+    def folder(self) -> Path:
+        return self.cache.folder
+
     # --- 1. a book's outputs ---------------------------------------------------------------------
 
     def inputs(self, manifest_path: Path, manifest: Manifest, theme: Theme, epubcheck: bool) -> str:

@@ -185,7 +185,7 @@ class _Session:
             return None
         theme, problems = load_theme(manifest.theme, theme_search_path(manifest.root), Location(relative_path(manifest_path)),
                                      overrides=manifest.root / f"{manifest.slug}.theme",
-                                     compiled=self.cache.cache.folder / "templates")
+                                     compiled=self.cache.folder / "templates")
         result.diagnostics += problems
         if theme is None:
             return None
@@ -203,7 +203,7 @@ class _Session:
             return None, None
         from .paged.covers import draw_ebook_cover, ebook_cover_request
 
-        cover = ebook_cover_request(manifest.metadata, manifest.cover_art, theme, words, self.cache.cache.folder / "cover")
+        cover = ebook_cover_request(manifest.metadata, manifest.cover_art, theme, words, self.cache.folder / "cover")
         return cover, (self.workers.apart(draw_ebook_cover, cover) if not cover.target.is_file() else None)
 
     def _assemble(self, manifest: Manifest, manifest_path: Path, theme: Theme, words: Words, drawing,
