@@ -228,8 +228,8 @@ def opds2(feed: Feed, catalog: Catalog, info: SiteInfo) -> bytes:
         links.append({"rel": "http://opds-spec.org/crawlable", "href": at("opds/all.json"), "type": OPDS2})
     else:
         links.append({"rel": "up", "href": at(f"{up(feed.base)}.json"), "type": OPDS2})
-    data: dict = {"metadata": {"title": feed.title, "modified": catalog.updated}, "links": links}
     links += [{"rel": rel, "href": at(f"{feed.page_path(number)}.json"), "type": OPDS2} for rel, number in _paging(feed)]
+    data: dict = {"metadata": {"title": feed.title, "modified": catalog.updated}, "links": links}
     if feed.acquisition:
         data["metadata"].update(numberOfItems=feed.total, itemsPerPage=feed.per_page, currentPage=feed.page)
         data["publications"] = [_publication(book, at) for book in feed.books]
