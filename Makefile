@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: books test fuzz bench clean
+.PHONY: books test fuzz bench bench-catalog clean
 
 $(BIN)/pubkit: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ bench: $(BIN)/pubkit
 	$(BIN)/python bench/epub_bench.py
 	$(BIN)/python bench/build_bench.py
 	$(BIN)/python bench/site_bench.py
+
+# Long runs, apart from make bench: the readers' site with a thousand small books (about 25 min
+# here), and 200 rounds of two builds of the samples at once (about 50 min).
+bench-catalog: $(BIN)/pubkit
+	$(BIN)/python bench/catalog_bench.py --books 1000
+	$(BIN)/python bench/concurrent_builds.py --rounds 200
 
 clean:
 	rm -rf build

@@ -36,11 +36,15 @@ async def _index(pages: dict[str, bytes]) -> dict[str, bytes]:
             target = Path(folder, path)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(html)
+        bundle = Path(folder, ".bundle")
         async with PagefindService() as service:
             # keep_index_url: results link to books/x/index.html, which works from disk and any host
             index = await service.create_index({"root_selector": "main", "keep_index_url": True})
             await index.add_directory(folder)
-            files = {file["path"]: file["content"] for file in await index.get_files()}
+            # written to disk, not returned: the client reads an answer of at most 2 MiB, and a
+            # thousand books' index is larger (get_files then waits for ever)
+            await index.write_files(output_path=str(bundle))
+        files = {path.relative_to(bundle).as_posix(): path.read_bytes() for path in bundle.rglob("*") if path.is_file()}
     # Its languages come in a random order (the same site, other bytes): sorted, as everything is.
     files[ENTRY] = json.dumps(json.loads(files[ENTRY]), sort_keys=True, ensure_ascii=False).encode("utf-8")
     return {f"{BUNDLE}/{path}": content for path, content in files.items()}
