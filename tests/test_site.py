@@ -499,6 +499,28 @@ def test_search_finds_a_title_and_a_chapter_in_two_languages(site):
         page.locator("#search-status:not(:empty)").wait_for(timeout=20000)
         assert page.locator("#search-results li").count() == 0
 
+
+def test_a_search_index_larger_than_pagefinds_answers_is_made(tmp_path):
+    """Pagefind's client reads answers of at most 2 MiB: an index returned in one answer hung
+    `pubkit site` at a thousand books. Pages whose index is larger than that are indexed, in time."""
+    import random
+    import threading
+
+    from pubkit.site.search import search_files
+
+    rng = random.Random(21)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    pages = {f"books/b{n}/read/c.html": ("<!DOCTYPE html><html lang='en'><body><main><h1>Page %d</h1><p>%s</p></main></body></html>" % (
+        n, " ".join("".join(rng.choice(letters) for _ in range(rng.randint(3, 9))) for _ in range(1500)))).encode()
+        for n in range(400)}
+    found = {}
+    worker = threading.Thread(target=lambda: found.update(search_files(pages)), daemon=True)
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive(), "the index was not made in two minutes"
+    assert sum(len(data) for data in found.values()) > 2 * 1024 * 1024
+    assert "pagefind/pagefind.js" in found and "pagefind/pagefind-entry.json" in found
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violation(site, scheme):
     axe = axe_script()
