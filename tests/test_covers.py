@@ -12,13 +12,14 @@ from pathlib import Path
 import pikepdf
 import pypdfium2
 import pytest
-from conftest import ROOT, build_in
 from PIL import Image
 from pypdf import PdfReader
 
 from pubkit.paged.covers import cover_layout
 from pubkit.printing.profiles import GENERIC_CMYK
 from pubkit.printing.vendors import VENDORS, spine_width
+
+from conftest import build_in, ROOT
 
 SIX_BY_NINE = (6.0, 9.0)
 

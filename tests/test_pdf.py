@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import ROOT, build_in, words
-from pagefill import mid_section_fills
 from pypdf import PdfReader
 
 from pubkit.checks.preflight import Expected, preflight
 from pubkit.printing.geometry import Geometry, Margins
 from pubkit.printing.profiles import GENERIC_CMYK
 from pubkit.printing.vendors import VENDORS
+
+from conftest import build_in, ROOT, words
+from pagefill import mid_section_fills
 
 PT = 72
 
