@@ -38,15 +38,15 @@ def session_processes(session: int) -> list[tuple[int, str]]:
     return found
 
 
-def start_layout(root: Path) -> subprocess.Popen:
-    """A -j 2 build in a session of its own, returned once both workers are laying out. Its
-    messages go to a file: a worker left behind would hold a pipe open, and reading it would hang."""
+def start_layout(root: Path, command: list[str] = COMMAND, workers: int = 2) -> subprocess.Popen:
+    """A build in a session of its own, returned once its workers are laying out. Its messages go
+    to a file: a worker left behind would hold a pipe open, and reading it would hang."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     with open(root / "stderr.txt", "wb") as stderr:
-        build = subprocess.Popen(COMMAND, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+        build = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
                                  start_new_session=True)
     deadline = time.monotonic() + 60
-    while len(session_processes(build.pid)) < 3 and build.poll() is None:  # the build and its two workers
+    while len(session_processes(build.pid)) < 1 + workers and build.poll() is None:  # the build and its workers
         assert time.monotonic() < deadline, "the build started no workers"
         time.sleep(0.05)
     time.sleep(1.5)  # WeasyPrint imported: the workers are laying out
@@ -82,6 +82,19 @@ def test_a_stopped_build_leaves_no_process_and_no_partial_output(project, how):
         assert stderr.strip().splitlines()[-1] == f"pubkit: stopped ({how.name}); the outputs are as they were"
         assert "Traceback" not in stderr
         assert [p for p in (project / "build/the-apparatus").rglob("*.part")] == []
+
+
+def test_a_stopped_build_of_books_in_turn_stops_at_once(project):
+    """With one job, books are made one after another in the build's own thread: SIGTERM during the
+    first book's layout stops the build there, and the next book is never begun."""
+    shutil.rmtree(project / "build", ignore_errors=True)
+    command = [sys.executable, "-m", "pubkit", "build", BOOK, "books/dispatches.yaml", "--format", "print-pdf",
+               "-j", "1", "--quiet"]
+    build = start_layout(project, command, workers=1)
+    build.send_signal(signal.SIGTERM)
+    code = build.wait(timeout=30)
+    assert code == 128 + signal.SIGTERM, (project / "stderr.txt").read_text()
+    assert not (project / "build/dispatches").exists(), "the next book was made after the stop"
 
 
 def test_a_killed_server_leaves_no_rebuild_behind(tmp_path):

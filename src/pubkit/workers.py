@@ -120,10 +120,13 @@ def _report(parent: int, connection, work: Callable, args: tuple) -> None:
 
 
 def _done(work: Callable, *args) -> Future:
+    """``work`` done here and now, its result or error kept as a thread's would be. A stop (Ctrl-C,
+    SIGTERM) is not kept: it goes on up at once, or the loop over the books would go on to the
+    next book and stop only after the last."""
     future: Future = Future()
     try:
         future.set_result(work(*args))
-    except BaseException as exc:
+    except Exception as exc:
         future.set_exception(exc)
     return future
 
