@@ -54,6 +54,8 @@ class Fetcher:
     def get(self, address: str, html: bool = True) -> Page:
         if address.startswith(("http://", "https://")):
             return self._download(address, html)
+        if address.startswith("data:"):
+            return self._inline(address, html)
         if "://" in address:
             raise ImportFailure("I001", f"expected an http(s) address, a saved HTML file or a folder, found '{address}'")
         return self._read(Path(address), html)
@@ -69,6 +71,20 @@ class Fetcher:
         if html and kind not in HTML_TYPES:
             raise ImportFailure("I003", f"expected an HTML page, found a file of type {kind}")
         return Page(str(path), data, kind, None)
+
+    def _inline(self, address: str, html: bool) -> Page:
+        """What a data: address holds (an image written into the page itself): no network, urllib
+        decodes it."""
+        try:
+            with urllib.request.urlopen(address) as response:
+                data, kind = response.read(self.max_bytes + 1), response.headers.get_content_type()
+        except (ValueError, urllib.error.URLError) as exc:
+            raise ImportFailure("I001", f"expected a data: address holding its bytes, found a damaged one ({exc})") from None
+        if len(data) > self.max_bytes:
+            raise ImportFailure("I004", f"expected at most {size_text(self.max_bytes)}, found more")
+        if html and kind not in HTML_TYPES:
+            raise ImportFailure("I003", f"expected an HTML page, found {kind}")
+        return Page(address, data, kind, None)
 
     def _download(self, url: str, html: bool) -> Page:
         if self.offline:

@@ -42,6 +42,7 @@ class Context:
 
 def to_markdown(body: etree._Element, context: Context) -> str:
     _join_code(body)
+    _join_links(body)
     levels = sorted({int(h.tag[1]) for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6")})
     context._levels = {level: min(6, context.top_heading + i) for i, level in enumerate(levels)}
     blocks = _blocks(body, context)
@@ -71,6 +72,24 @@ def _join_code(element: etree._Element) -> None:
                 previous.remove(child)
             previous.text, previous.tail = text, code.tail
             code.getparent().remove(code)
+
+
+def _join_links(element: etree._Element) -> None:
+    """<a href=x>Data m</a><a href=x>odel</a> (a CMS's editor splitting a link) as one link: as
+    two, their words would come apart."""
+    for link in element.xpath(".//a[@href]"):
+        previous = link.getprevious()
+        if previous is None or previous.tag != "a" or previous.get("href") != link.get("href") or previous.tail \
+                or link.getparent() is None:
+            continue
+        if len(previous):
+            previous[-1].tail = (previous[-1].tail or "") + (link.text or "")
+        else:
+            previous.text = (previous.text or "") + (link.text or "")
+        for child in list(link):
+            previous.append(child)
+        previous.tail = link.tail
+        link.getparent().remove(link)
 
 
 # --- blocks ------------------------------------------------------------------------------------------
@@ -137,6 +156,8 @@ def _block(element: etree._Element, context: Context) -> list[str]:
         inner = _blocks(element, context)
         return ["\n>\n".join(_indent(b, "> ", "> ") for b in inner)] if inner else []
     if tag in ("ul", "ol"):
+        if element.find("li") is None:  # a list of no items: the 1990s way to indent a passage
+            return _blocks(element, context)
         return [_list(element, context)]
     if tag == "dl":
         return [_definitions(element, context)]
@@ -214,6 +235,12 @@ def _definitions(element: etree._Element, context: Context) -> str:
 
 
 def _table(element: etree._Element, context: Context) -> str:
+    caption = element.find("caption")
+    above = f"*{_inline(caption, context).strip().strip('*')}*\n\n" if caption is not None and _inline(caption, context).strip() else ""
+    return above + _grid(element, context)
+
+
+def _grid(element: etree._Element, context: Context) -> str:
     rows = element.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
     grid = []
     for row in rows:
@@ -253,9 +280,15 @@ def _figure(element: etree._Element, context: Context) -> list[str]:
     return out
 
 
+SPACER = 200  # characters: a data: image this short is a lazy page's 1x1 placeholder, not a picture
+
+
 def _image(image: etree._Element, context: Context, caption: str = "") -> str:
-    src = image.get("src") or image.get("data-src")
-    if not src:
+    src = image.get("src") or ""
+    lazy = image.get("data-src") or (image.get("data-srcset") or "").split(" ")[0].rstrip(",")
+    if lazy and (not src or (src.startswith("data:") and len(src) < SPACER)):
+        src = lazy  # the picture a lazy page loads in place of its placeholder
+    if not src or (src.startswith("data:") and len(src) < SPACER):
         return ""
     alt = " ".join((image.get("alt") or "").split()) or re.sub(r"[*_\\]", "", caption)
     address = urljoin(context.address, src)

@@ -13,8 +13,10 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 from ..diagnostics import Diagnostic, Diagnostics, Location, error, warning
 from ..files import write_atomically
-from .article import Article, archive_information, first_text, parse, read_article
+from .archive import read_header
+from .article import Article, parse, read_article
 from .decode import decode_html
+from .elements import first_text
 from .fetch import Fetcher, ImportFailure
 from .library import Ledger, front_matter, slug
 from .markdown import Context, notes_markdown, to_markdown
@@ -24,8 +26,12 @@ IMAGE_SUFFIXES = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif"
 FRONT_ROLES = {"preface": re.compile(r"\bpreface\b|^prefatory|^to the reader", re.I),
                "foreword": re.compile(r"\bforeword\b", re.I),
                "introduction": re.compile(r"^(an\s+)?introduct|\bintroduction\b", re.I)}
-BACK_ROLES = {"appendix": re.compile(r"^appendi|\bappendix\b|\bannex\b", re.I)}
-SKIPPED = re.compile(r"^(notes|endnotes|footnotes|index|glossary|bibliography|contents|table of contents|works index|home)\b", re.I)
+BACK_ROLES = {"appendix": re.compile(r"^appendi|\bappendix\b|\bannex\b", re.I),
+              "bibliography": re.compile(r"^bibliograph|^works cited|^references$|^sources$", re.I),
+              "glossary": re.compile(r"^glossary", re.I)}
+# Pages of the work that are not texts: their link's words -> why they are left out
+LEFT_OUT = {re.compile(r"^(notes|endnotes|footnotes)\b", re.I): "a notes page: its notes go into the chapters that call them",
+            re.compile(r"^(index|contents|table of contents|works index|home)\b", re.I): "an index or contents page, not a text"}
 
 
 @dataclass
@@ -65,24 +71,27 @@ def import_book(contents: str, options: ImportOptions, fetcher: Fetcher | None =
         sink.add(error(failure.code, failure.message, Location(contents)))
         return [], sink
     tree = parse(decode_html(page.data, page.charset))
-    chapters = contents_links(tree, page.address)
+    chapters, left_out = contents_links(tree, page.address)
+    for address, why in left_out:  # nothing the contents page links goes missing without a word
+        sink.add(warning("I014", f"left out {address}: {why}", Location(contents)))
     if not chapters:
         sink.add(error("I006", "expected a contents page linking the work's chapters (pages in the same folder), "
                                "found no such link", Location(contents)))
         return [], sink
     plan = [(address, role, f"{i:02d}-") for i, (address, role) in enumerate(chapters, start=1)]
-    imported, found = _import_all(plan, options, fetcher, also_linking=[(page, tree)])
+    imported, found = _import_all(plan, options, fetcher, also_linking=[(page, tree)], missing_is_warning=True)
     sink.extend(found)
     if imported and not sink.has_errors():
         sink.extend(_write_manifest(tree, page.address, imported, options))
     return imported, sink
 
 
-def contents_links(tree, address: str) -> list[tuple[str, str]]:
-    """(address, role) of each chapter a contents page links: pages beside it, in order, once."""
+def contents_links(tree, address: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(address, role) of each text a contents page links (pages beside it, in order, once), and
+    (address, why) of each page beside it that is left out."""
     folder = posixpath.dirname(urlparse(address).path) if "://" in address else str(Path(address).parent)
     here = urldefrag(address)[0]
-    seen, found = set(), []
+    seen, found, left_out, unnamed = set(), [], [], {}
     for link in tree.xpath("//body//a[@href]"):
         target = urldefrag(urljoin(address if "://" in address else Path(address).resolve().as_uri(), link.get("href")))[0]
         path = urlparse(target).path
@@ -93,25 +102,38 @@ def contents_links(tree, address: str) -> list[tuple[str, str]]:
             continue
         text = " ".join(link.text_content().split())
         name = posixpath.basename(path).lower()
-        if not text or SKIPPED.match(text) or name.startswith(("index.", "notes.", "footnote")):
+        shown = target if "://" in address else urlparse(target).path
+        if not text:
+            unnamed.setdefault(target, shown)  # an image's link: a text only if no words link it
             continue
         seen.add(target)
+        why = next((why for pattern, why in LEFT_OUT.items() if pattern.match(text)), None) or \
+            ("an index page, not a text" if name.startswith("index.") else
+             "a notes page: its notes go into the chapters that call them" if name.startswith(("notes.", "footnote")) else None)
+        if why:
+            left_out.append((shown, why))
+            continue
         role = next((r for r, pattern in FRONT_ROLES.items() if pattern.search(text)), None) or \
             next((r for r, pattern in BACK_ROLES.items() if pattern.search(text)), "chapter")
-        found.append((target if "://" in address else urlparse(target).path, role))
-    return found
+        found.append((shown, role))
+    left_out += [(shown, "linked by an image alone, with no words to say what it is") for target, shown in unnamed.items()
+                 if target not in seen]
+    return found, left_out
 
 
 # --- one source after another -------------------------------------------------------------------
 
 
-def _import_all(plan: list[tuple[str, str, str]], options: ImportOptions, fetcher: Fetcher, also_linking=()):
-    """``also_linking``: (page, tree) of pages not imported whose links count (the contents page)."""
+def _import_all(plan: list[tuple[str, str, str]], options: ImportOptions, fetcher: Fetcher, also_linking=(),
+                missing_is_warning: bool = False):
+    """``also_linking``: (page, tree) of pages not imported whose links count (the contents page);
+    ``missing_is_warning``: a page that is not there (HTTP 404, no such file) is left out with a
+    warning, as a moved page of a work's contents is, and the others make the book."""
     sink = Diagnostics()
     options.into.mkdir(parents=True, exist_ok=True)
     ledger = Ledger.open(options.into)
     # First every page, so that links between the work's chapters can point at their files.
-    pages = _fetch_pages([address for address, _, _ in plan], fetcher, sink)
+    pages = _fetch_pages([address for address, _, _ in plan], fetcher, sink, missing_is_warning)
     notes_pages: dict = {}
     names: dict[str, str] = {}
     articles: dict[str, Article] = {}
@@ -119,10 +141,13 @@ def _import_all(plan: list[tuple[str, str, str]], options: ImportOptions, fetche
         if address not in pages:
             continue
         page, tree = pages[address]
-        article = read_article(tree, page.address, lambda url, a=page.address: _notes_page(url, a, fetcher, notes_pages))
-        if article.body is None or not " ".join(article.body.text_content().split()):
-            sink.add(error("I006", "expected an article (a body of text), found none on the page", Location(address)))
+        article = read_article(tree, page.address, lambda url, a=page.address: _notes_page(url, a, fetcher, notes_pages),
+                               decode_html(page.data, page.charset))
+        if article.refusal or article.body is None or not " ".join(article.body.text_content().split()):
+            sink.add(error("I006", f"expected an article (a body of text), found {article.refusal or 'none on the page'}",
+                           Location(address)))
             continue
+        _tell_apart(article, articles.values())
         articles[address] = article
         previous = ledger.source_of(page.address)
         names[address] = previous or _unique(f"{prefix}{slug(article.title or 'text')}.md", names.values())
@@ -141,7 +166,7 @@ def _import_all(plan: list[tuple[str, str, str]], options: ImportOptions, fetche
     return done, sink
 
 
-def _fetch_pages(addresses: list[str], fetcher: Fetcher, sink: Diagnostics) -> dict:
+def _fetch_pages(addresses: list[str], fetcher: Fetcher, sink: Diagnostics, missing_is_warning: bool) -> dict:
     """address -> (page, tree) for each page that could be fetched and parsed; a failure is
     reported for its source, and the others go on."""
     pages = {}
@@ -150,8 +175,23 @@ def _fetch_pages(addresses: list[str], fetcher: Fetcher, sink: Diagnostics) -> d
             page = fetcher.get(address)
             pages[address] = (page, parse(decode_html(page.data, page.charset)))
         except ImportFailure as failure:
-            sink.add(error(failure.code, failure.message, Location(address)))
+            if missing_is_warning and (failure.code == "I001" or "HTTP 404" in failure.message or "HTTP 410" in failure.message):
+                sink.add(warning("I015", f"left out {address}: the contents page links it, but {failure.message}",
+                                 Location(address)))
+            else:
+                sink.add(error(failure.code, failure.message, Location(address)))
     return pages
+
+
+def _tell_apart(article: Article, earlier) -> None:
+    """Pages that continue a chapter ('II. The Family' four times over) take their first
+    section's heading beside the chapter's, so that the contents tell them apart."""
+    if not any(a.title == article.title for a in earlier):
+        return
+    first = next((" ".join(h.text_content().split()) for h in article.body.iter("h2", "h3", "h4", "h5")
+                  if " ".join(h.text_content().split())), None)
+    if first and first != article.title:
+        article.title = f"{article.title}: {first}"
 
 
 def _targeted_anchors(pages) -> dict[str, set[str]]:
@@ -176,17 +216,19 @@ def _write_text(address, page, article: Article, name: str, role: str, link_map:
     images: dict[str, bytes] = {}
 
     def save_image(url: str, alt: str) -> str | None:
+        inline = url.startswith("data:")  # written into the page: its name would be its bytes
+        shown = f"{url[:30]}… ({alt or 'no alt text'})" if inline else url
         try:
             image = fetcher.get(url, html=False)
         except ImportFailure as failure:
-            problems.append(warning("I031", f"the image {url} was not imported: {failure.message}", where))
+            problems.append(warning("I031", f"the image {shown} was not imported: {failure.message}", where))
             return None
         kind = image.media_type if image.media_type in IMAGE_SUFFIXES else (mimetypes.guess_type(url)[0] or "")
         if kind not in IMAGE_SUFFIXES:
-            problems.append(warning("I031", f"the image {url} was not imported: expected JPEG, PNG, GIF, SVG or WebP, "
+            problems.append(warning("I031", f"the image {shown} was not imported: expected JPEG, PNG, GIF, SVG or WebP, "
                                             f"found {kind or 'an unknown type'}", where))
             return None
-        stem = slug(Path(urlparse(url).path).stem or "image", 40)
+        stem = slug(alt or "image", 40) if inline else slug(Path(urlparse(url).path).stem or "image", 40)
         file = _image_name(options.into / "images", stem, IMAGE_SUFFIXES[kind], image.data, images)
         images[file] = image.data
         return f"images/{file}"
@@ -241,11 +283,12 @@ def _write_manifest(tree, address: str, imported: list[Imported], options: Impor
     where = Location(address)
     if manifest.exists() and not options.force:
         return [warning("I012", f"{manifest} exists: left as it is (--force writes it anew)", where)]
-    info = archive_information(tree)
+    header = read_header(tree, address, tree.find("body"))
+    info = header.info
     first = next((i.article for i in imported if i.role == "chapter"), imported[0].article)
-    title = first_text(tree, "//h3[contains(@class, 'title')] | //h1") or first_text(tree, "//title") or first.title
-    subtitle = first_text(tree, "//h4[contains(@class, 'subtitle')]")
-    authors = first.authors or [a for a in (first_text(tree, "//body/h2[1]"),) if a]
+    title = header.title or first.title
+    subtitle = header.subtitle
+    authors = header.authors or first.authors
     translator = info.get("translator") or next((i.article.meta.get("translator") for i in imported if i.article.meta.get("translator")), None)
     language = tree.get("lang") or first.language or "en"
     description = next((m.get("content") for m in tree.xpath("//meta[@name='description']") if (m.get("content") or "").strip()), None) \
