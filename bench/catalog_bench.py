@@ -76,10 +76,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--books", type=int, default=1000)
     parser.add_argument("--formats", default="epub,web", help="what `pubkit site` builds (default: epub,web)")
+    parser.add_argument("--keep", type=Path, help="make the catalog in this (new) folder and keep it, to look into it after")
     args = parser.parse_args()
     formats = [f"--format={f}" for f in args.formats.split(",")]
     with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch)
+        root = args.keep or Path(scratch)
         write_catalog(root, args.books)
         command = [*PUBKIT, "site", "-j", "2", *formats]
         first, first_peak = timed(command, root)

@@ -280,3 +280,38 @@ def test_check_runs_epubcheck_after_a_build_without_it(catalog, monkeypatch):
     monkeypatch.setattr(epubcheck, "run_epubcheck", lambda path: checked.append(path.name) or ([], ""))
     assert run(catalog, "books/a.yaml", "--check") == 0
     assert len(checked) == 1 and checked[0].endswith(".epub")
+
+
+def test_two_builds_checking_the_same_epub_at_once_each_keep_their_copy(tmp_path, monkeypatch):
+    """Two builds at once with --check stage the same EPUB for EPUBCheck: the first to finish must
+    not take the second one's copy away while its EPUBCheck still reads it. (EPUBCheck here is a
+    stand-in that holds the file as the real one does, long enough for the other to finish.)"""
+    import threading
+
+    import pubkit.checks.epubcheck as epubcheck
+    from pubkit.fingerprint import Fingerprints
+    from pubkit.services import Services
+    from pubkit.workers import Workers
+
+    first_done, gone = threading.Event(), []
+
+    def epubcheck_reading(path: Path):
+        if threading.current_thread().name == "second":
+            first_done.wait(10)  # the other build's check has finished by now
+        gone.append(not path.is_file())
+        return [], ""
+
+    monkeypatch.setattr(epubcheck, "run_epubcheck", epubcheck_reading)
+    services = [Services(Cache(tmp_path / ".cache"), Fingerprints(), Workers(1), tmp_path, True) for _ in range(2)]
+
+    def check(n: int) -> None:
+        services[n].check_epub(b"the same EPUB's bytes", Path("book/book.epub"))
+        if n == 0:
+            first_done.set()
+
+    threads = [threading.Thread(target=check, args=(n,), name=name) for n, name in enumerate(("first", "second"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert gone == [False, False]

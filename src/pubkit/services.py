@@ -5,6 +5,8 @@ belongs: font subsets, layouts in the worker processes, a cover's layout in a wo
 from __future__ import annotations
 
 import dataclasses
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,9 +66,14 @@ class Services:
         key = self.prints.of("epubcheck", environment(), data, relative_path(shown_as))
         found = self.cache.get("epubcheck", key)
         if found is None:
-            staged = self.cache.folder / "epubcheck" / f"{key}.epub"
-            write_atomically(staged, data)
+            # a name of its own: another build checking the same EPUB at the same time must not
+            # find it gone under its EPUBCheck when this one is done
+            (self.cache.folder / "epubcheck").mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f"{key[:16]}-", suffix=".epub", dir=self.cache.folder / "epubcheck")
+            os.close(fd)
+            staged = Path(name)
             try:
+                write_atomically(staged, data)
                 problems, _ = run_epubcheck(staged)
             finally:
                 staged.unlink(missing_ok=True)
