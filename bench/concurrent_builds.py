@@ -30,9 +30,9 @@ def digests(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.parts}
 
 
-def build_at_once(root: Path, count: int, jobs: int) -> list[tuple[int, str]]:
+def build_at_once(root: Path, count: int, jobs: int, check: bool = False) -> list[tuple[int, str]]:
     """(exit status, messages) of ``count`` builds started together into root/build."""
-    builds = [subprocess.Popen([*PUBKIT, "-j", str(jobs)], cwd=root, stdout=subprocess.DEVNULL,
+    builds = [subprocess.Popen([*PUBKIT, "-j", str(jobs), *(["--check"] if check else [])], cwd=root, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True) for _ in range(count)]
     return [(build.wait(), build.stderr.read()) for build in builds]
 
@@ -48,13 +48,14 @@ def main() -> int:
     parser.add_argument("--builds", type=int, default=2)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--load", action="store_true", help="a busy process beside the builds")
+    parser.add_argument("--check", action="store_true", help="builds that run EPUBCheck too (--check)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="pubkit-concurrent-") as scratch:
         root = Path(scratch)
         shutil.copytree(ROOT / "books", root / "books")
         start = time.monotonic()
-        assert build_at_once(root, 1, args.jobs)[0][0] == 0, "the clean build failed"
+        assert build_at_once(root, 1, args.jobs, args.check)[0][0] == 0, "the clean build failed"
         expected = digests(root / "build")
         print(f"clean build: {len(expected)} files in {time.monotonic() - start:.1f} s", flush=True)
         stop = multiprocessing.Event()
@@ -65,7 +66,7 @@ def main() -> int:
         try:
             for number in range(1, args.rounds + 1):
                 shutil.rmtree(root / "build")
-                results = build_at_once(root, args.builds, args.jobs)
+                results = build_at_once(root, args.builds, args.jobs, args.check)
                 problems = [f"build {i + 1}: exit {code}\n{err}" for i, (code, err) in enumerate(results) if code != 0]
                 if not problems:
                     found = digests(root / "build")
