@@ -192,6 +192,11 @@ class Book:
     def section(self, section_id: str) -> Section:
         return self._by_id[section_id]
 
+    @property
+    def modified_w3c(self) -> str:
+        """``modified`` as EPUB's dcterms:modified, PDF metadata and the site's records write it."""
+        return self.modified.strftime("%Y-%m-%dT%H:%M:%SZ")
+
     @functools.cached_property
     def _by_id(self) -> dict[str, Section]:
         """Sections by id, made on first use (a template asks for every section of a 10,000-text book)."""

@@ -100,7 +100,7 @@ def render_book(book: Book, theme: Theme, fmt: Format, geometry=None, in_pieces:
                   options=theme.options, roles=ROLES, format=fmt.name,
                   notes_mode=notes_mode,
                   first_body=book.first_body.id if book.first_body else None,
-                  modified=book.modified.strftime("%Y-%m-%dT%H:%M:%SZ"))
+                  modified=book.modified_w3c)
     try:
         stylesheets = [("css/fonts.css", font_faces(theme))] if theme.fonts else []
         for path in theme.stylesheet_paths(fmt.stylesheets):

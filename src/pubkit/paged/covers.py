@@ -198,7 +198,7 @@ def make_cover(book: Book, theme: Theme, vendor: Vendor, pages: int, options, wh
     # the interior does (a CMYK cover design would need CMYK colours in the theme).
     gray = vendor.pdfx
     run = lay_out_cover or (lambda work, *args: work(*args))
-    dated = dataclasses.replace(options, gray_images=gray, date=book.modified.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    dated = dataclasses.replace(options, gray_images=gray, date=book.modified_w3c)
     data, found = run(write_cover_pdf, html, files, dated, theme.name, True)
     problems += fit_at(found, where)
     data, _ = finish_pdf(data, 1, vendor, gray, pad=False)

@@ -45,7 +45,7 @@ def pdf_options(book: Book, vendor: Vendor, where: Location, print_edition: bool
                                         "profile in print.icc_profile (or install Debian's libgs-common for a generic one)", where)]
         profile = path.read_bytes()
     return PdfOptions(vendor.pdf_variant, full_fonts=True, output_profile=profile, gray_images=gray,
-                      date=book.modified.strftime("%Y-%m-%dT%H:%M:%SZ")), []
+                      date=book.modified_w3c), []
 
 
 def barcode_warning(book: Book, vendor: Vendor, where: Location) -> list[Diagnostic]:

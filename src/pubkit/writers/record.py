@@ -28,7 +28,7 @@ def book_record(book: Book, rendered: Rendered, cover: str | None, sizes: dict[s
         "language": meta.language,
         "publisher": meta.publisher,
         "date": meta.date.isoformat(),
-        "modified": book.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "modified": book.modified_w3c,
         "edition": meta.edition,
         "isbn": {"epub": meta.isbn_epub, "print": meta.isbn_print},
         "description": meta.description,
