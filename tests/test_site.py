@@ -433,6 +433,35 @@ def test_a_book_that_fails_keeps_its_place_in_the_site(tmp_path, capsys):
     assert (tmp_path / "build/site/books/small/read/one.html").is_file()
 
 
+def test_a_search_index_that_fails_is_tried_again_then_reported(tmp_path, capsys, monkeypatch):
+    """Pagefind's answer unreadable once (as it was once in a 1,000-book site): the second try
+    makes the site; unreadable every time: error S003, no traceback, the site as it was."""
+    import json as json_module
+
+    import pubkit.site.search as search
+
+    small_book(tmp_path, title="Small")
+    real, calls = search._index, []
+
+    async def flaky(pages):
+        calls.append(len(pages))
+        if len(calls) == 1 or failing:
+            raise json_module.JSONDecodeError("Expecting value", "", 0)
+        return await real(pages)
+
+    monkeypatch.setattr(search, "_index", flaky)
+    failing = False
+    assert run_in(tmp_path, "site", "-j", "1") == 0 and len(calls) == 2
+    before = {p: p.read_bytes() for p in (tmp_path / "build/site").rglob("*") if p.is_file()}
+    (tmp_path / "books/texts/one.md").write_text((tmp_path / "books/texts/one.md").read_text() + "\nMore words.\n")
+    failing = True
+    capsys.readouterr()
+    assert run_in(tmp_path, "site", "-j", "1") == 1
+    err = capsys.readouterr().err
+    assert "error[S003]" in err and "Traceback" not in err
+    assert {p: p.read_bytes() for p in (tmp_path / "build/site").rglob("*") if p.is_file()} == before
+
+
 # --- validators and a real browser ---------------------------------------------------------------
 
 

@@ -87,13 +87,27 @@ def load_words(folders: tuple[Path, ...], language: str) -> tuple[Words | None, 
     return (Words(language, table), []) if not problems else (None, problems)
 
 
+_READ: dict[tuple[Path, int, int], tuple[dict, list[Diagnostic]]] = {}
+
+
 def _read(path: Path) -> tuple[dict, list[Diagnostic]]:
+    """A locale file's words, parsed once per process while the file is unchanged: every book of
+    a thousand-book site reads the same few files (only merged copies of them are handed out)."""
+    try:
+        status = path.stat()
+    except OSError:
+        status = None
+    key = (path, status.st_mtime_ns, status.st_size) if status else None
+    if key in _READ:
+        return _READ[key]
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER) or {}
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
         return {}, [error("H011", f"cannot read the words in {path.name}: {exc}", Location(relative_path(path)))]
     if not isinstance(data, dict):
         return {}, [error("H011", f"expected a mapping of words, found {type(data).__name__}", Location(relative_path(path)))]
+    if key:
+        _READ[key] = (data, [])
     return data, []
 
 

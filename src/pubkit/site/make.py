@@ -32,7 +32,7 @@ from ..writers.record import COVER, RECORD, THUMBNAIL
 from .catalog import Listing, make_catalog, read_listing
 from .feeds import catalog_feeds, new_books, opds1, opds2
 from .pages import STYLESHEETS, SiteInfo, site_pages
-from .search import search_files
+from .search import SearchError, search_files
 from .sitemap import robots, sitemap
 
 SITE_FORMATS = ("epub", "screen-pdf", "web")
@@ -99,6 +99,10 @@ def make_site(manifests: list[Path], options: SiteOptions, progress: Progress | 
         files = site_files(listings, theme, words, info)
     except OSError as exc:
         diagnostics.add(error("S001", f"cannot read a built file for the site: {exc}", None))
+        return SiteResult(diagnostics)
+    except SearchError as exc:
+        diagnostics.add(error("S003", f"expected Pagefind to index the site's pages for its search, found it failed "
+                                      f"twice ({exc}); the site was left as it was: run pubkit site again", None))
         return SiteResult(diagnostics)
     return SiteResult(diagnostics, write_site(options.folder, files))
 

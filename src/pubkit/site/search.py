@@ -21,9 +21,23 @@ ENTRY = "pagefind-entry.json"  # the bundle's table of languages
 INDEXED = re.compile(r"^books/[^/]+/(index\.html|read/(?!index\.html)[^/]+\.html)$")
 
 
+class SearchError(Exception):
+    """Pagefind made no whole index (twice): the site is not written with a broken search."""
+
+
 def search_files(pages: dict[str, bytes]) -> dict[str, bytes]:
-    """The search bundle for these pages (path inside the site -> HTML), by path inside the site."""
-    return asyncio.run(_index({path: html for path, html in pages.items() if INDEXED.match(path)}))
+    """The search bundle for these pages (path inside the site -> HTML), by path inside the site.
+    Pagefind runs as a service that pubkit talks to over a pipe; once, in a 1,000-book site, its
+    answer came back unreadable (JSONDecodeError, not reproduced since): one more try, then a
+    clear error rather than an internal one."""
+    indexed = {path: html for path, html in pages.items() if INDEXED.match(path)}
+    for attempt in (1, 2):
+        try:
+            return asyncio.run(_index(indexed))
+        except (OSError, ValueError, KeyError, RuntimeError, asyncio.TimeoutError) as exc:
+            if attempt == 2:
+                raise SearchError(f"{type(exc).__name__}: {exc}") from exc
+    raise AssertionError("unreachable")
 
 
 async def _index(pages: dict[str, bytes]) -> dict[str, bytes]:
