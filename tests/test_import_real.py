@@ -191,7 +191,7 @@ def test_pages_the_archive_took_down_are_refused_with_the_reason(shared, tmp_pat
 
 def test_a_work_imported_by_its_contents_page_loses_no_page_and_builds(shared, tmp_path, capsys, monkeypatch):
     """Every page the contents page links is a text or a warning naming it (three were never
-    saved: they answer as a moved page does), and the book builds clean."""
+    saved: they answer as a moved page does), and the book builds clean: EPUBCheck and Ace."""
     from pubkit.cli import main
 
     contents = ARCHIVE / "marx/works/1884/origin-family/index.htm"
@@ -207,7 +207,14 @@ def test_a_work_imported_by_its_contents_page_loses_no_page_and_builds(shared, t
     assert len(set(titles)) == len(titles), f"two texts with one title: {titles}"
     monkeypatch.chdir(tmp_path)
     code = main(["build", "books/origin.yaml", "--format", "epub", "--check", "--strict", "--quiet"])
-    assert code == 0, capsys.readouterr().err
+    assert code == 0, capsys.readouterr().err  # EPUBCheck: no error, no warning
+    from test_accessibility import ace_command, run_ace
+
+    command = ace_command()
+    if command is None:
+        unavailable("DAISY Ace or Chromium is not installed (see .ci/run)")
+    report = json.loads(run_ace(command, tmp_path / "build/origin/origin.epub", tmp_path / "ace").read_text())
+    assert [t["earl:test"]["dct:title"] for a in report["assertions"] for t in a.get("assertions", [])] == []
 
 
 def test_cms_pages_metadata_and_text_as_well_as_the_libraries_do(shared, tmp_path):

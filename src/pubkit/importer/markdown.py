@@ -38,6 +38,7 @@ class Context:
     top_heading: int = 2  # the level the page's highest body heading becomes
     warnings: list[str] = field(default_factory=list)
     _levels: dict[int, int] = field(default_factory=dict)  # set by to_markdown: page heading level -> Markdown level
+    _last: int = 0  # the level of the heading written last (none yet: 0)
 
 
 def to_markdown(body: etree._Element, context: Context) -> str:
@@ -45,6 +46,7 @@ def to_markdown(body: etree._Element, context: Context) -> str:
     _join_links(body)
     levels = sorted({int(h.tag[1]) for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6")})
     context._levels = {level: min(6, context.top_heading + i) for i, level in enumerate(levels)}
+    context._last = context.top_heading - 1
     blocks = _blocks(body, context)
     text = "\n\n".join(b for b in blocks if b.strip())
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
@@ -141,7 +143,10 @@ def _block(element: etree._Element, context: Context) -> list[str]:
         text = _inline(element, context).replace("\\\n", " ").strip()
         if not text:
             return []
-        level = context._levels.get(int(tag[1]), context.top_heading)
+        # never deeper than one below the heading before it: a page that starts with its <h3>s
+        # (its <h1> was the title) or skips a level would leave readers' outlines with a gap
+        level = min(context._levels.get(int(tag[1]), context.top_heading), context._last + 1)
+        context._last = level
         return ["#" * level + " " + text + (f" {{#{anchor}}}" if anchor else "")]
     if tag == "p":
         if VERSE.search(element.get("class", "")):
