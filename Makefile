@@ -29,9 +29,10 @@ bench: $(BIN)/pubkit
 	$(BIN)/python bench/epub_bench.py
 	$(BIN)/python bench/build_bench.py
 	$(BIN)/python bench/site_bench.py
+	$(BIN)/python bench/import_bench.py --quiet
 
 # Long runs, apart from make bench: the readers' site with a thousand small books (about 25 min
-# here), and 200 rounds of two builds of the samples at once (about 50 min).
+# here), and 200 rounds of two builds of the samples at once (about 70 min).
 bench-catalog: $(BIN)/pubkit
 	$(BIN)/python bench/catalog_bench.py --books 1000
 	$(BIN)/python bench/concurrent_builds.py --rounds 200
