@@ -1,9 +1,9 @@
 """A page reduced to its article: metadata, the body's element, and its notes as footnotes.
 
-Two profiles: the Marxists Internet Archive (an information block of labelled lines, a footer
-bar, several notes conventions) and any other site (a CMS article page: the <article> or the
-element readability-lxml finds). Both find notes the same way: a numbered or lettered link in
-superscript (or marked as a note) to an anchor on this page or on a notes page of the same work.
+Two profiles: the Marxists Internet Archive (its header read by archive.py; here its furniture
+taken out: the information block, footer bars, navigation) and any other site (generic.py).
+Both find notes the same way: a numbered or lettered link in superscript (or marked as a note)
+to an anchor on this page or on another page of the same work, told from the way back.
 """
 
 from __future__ import annotations
