@@ -360,3 +360,16 @@ def test_imported_articles_build_into_an_epub_that_passes_epubcheck_and_ace(tmp_
         unavailable("DAISY Ace or Chromium is not installed (see .ci/run)")
     report = json.loads(run_ace(command, tmp_path / "build/news/news.epub", tmp_path / "ace").read_text())
     assert [t["earl:test"]["dct:title"] for a in report["assertions"] for t in a.get("assertions", [])] == []
+
+
+def test_a_contents_page_whose_pages_are_all_gone_is_an_error(tmp_path, capsys):
+    """Each missing page is a warning (a moved page, the others make the book); none there at all
+    is no book: an error, and no manifest."""
+    work = tmp_path / "web/work"
+    work.mkdir(parents=True)
+    (work / "index.htm").write_text("<html><body><h1>A Work</h1><p><a href='ch01.htm'>Chapter One</a></p>"
+                                    "<p><a href='ch02.htm'>Chapter Two</a></p></body></html>")
+    code, _, err = pubkit(tmp_path, "import", "--book", str(work / "index.htm"), "--into", "books/texts/work", capsys=capsys)
+    assert code == 1
+    assert err.count("warning[I015]") == 2 and "error[I006]" in err
+    assert not (tmp_path / "books/work.yaml").exists()

@@ -24,7 +24,7 @@ BYLINE = re.compile(r"^\s*(by|von|par|por|di)\s+", re.I)
 
 
 def site_article(tree: etree._Element, source: str | None):
-    """(title, authors, front-matter values, body) of a page; ``source``: the page's HTML as it
+    """(title, authors, front-matter values, language, body) of a page; ``source``: its HTML as it
     came (its JSON-LD, which the parsed tree no longer holds)."""
     from readability import Document
 

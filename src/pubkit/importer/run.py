@@ -81,6 +81,8 @@ def import_book(contents: str, options: ImportOptions, fetcher: Fetcher | None =
     plan = [(address, role, f"{i:02d}-") for i, (address, role) in enumerate(chapters, start=1)]
     imported, found = _import_all(plan, options, fetcher, also_linking=[(page, tree)], missing_is_warning=True)
     sink.extend(found)
+    if not imported and not sink.has_errors():  # every page it links was missing: no book, and an error
+        sink.add(error("I006", "expected at least one of the work's pages to import, found none there", Location(contents)))
     if imported and not sink.has_errors():
         sink.extend(_write_manifest(tree, page.address, imported, options))
     return imported, sink
