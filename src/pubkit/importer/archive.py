@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 from lxml import etree
 
-from .elements import words
+from .elements import NOTE_LABEL, words
 
 # The archive's sections, and its short names for the people it holds: what its pages write
 # ("Engels", "Marx.", "V.I. Lenin") -> the name a book prints.
@@ -27,8 +27,7 @@ PEOPLE = {"marx": "Karl Marx", "karl marx": "Karl Marx", "engels": "Frederick En
           "lenin": "V. I. Lenin", "v. i. lenin": "V. I. Lenin", "vladimir lenin": "V. I. Lenin",
           "trotsky": "Leon Trotsky", "leon trotsky": "Leon Trotsky", "luxemburg": "Rosa Luxemburg",
           "rosa luxemburg": "Rosa Luxemburg"}
-SECTIONS = {"marx": "Karl Marx", "engels": "Frederick Engels", "lenin": "V. I. Lenin", "trotsky": "Leon Trotsky",
-            "luxemburg": "Rosa Luxemburg"}
+SECTIONS = {name: person for name, person in PEOPLE.items() if name.isalpha()}  # /marx/, /lenin/ ...: a family name
 INFO_LABELS = {  # the information block: label -> front-matter key
     "written": "written", "spoken": "written", "delivered": "written", "first published": "first_published",
     "published": "first_published", "first published in full": "first_published", "source": "source_edition",
@@ -39,8 +38,7 @@ INFO_LABELS = {  # the information block: label -> front-matter key
 }
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
-MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|" \
-        r"jun|jul|aug|sept|sep|oct|nov|dec)\b\.?"
+MONTH = rf"(?:{'|'.join([*MONTHS, 'sept', *(m[:3] for m in MONTHS)])})\b\.?"  # 'March', 'Sept.', 'Nov'
 DATE = re.compile(rf"\b(?:\d{{1,2}}(?:-\d{{1,2}})?\s+{MONTH},?\s+1[5-9]\d\d|{MONTH}\s+\d{{1,2}}(?:-\d{{1,2}})?,?\s+1[5-9]\d\d|"
                   rf"(?:(?:early|mid|late)-?\s*)?{MONTH}(?:\s*-\s*{MONTH})?,?\s+1[5-9]\d\d|1[5-9]\d\d)\b", re.I)
 NOTES = re.compile(r"^\s*((editorial|author'?s|translator'?s)\s+)?(notes?|footnotes|endnotes|references|примечания|notas|"
@@ -82,8 +80,12 @@ def information_blocks(tree: etree._Element) -> list[etree._Element]:
     """The information block(s) at the head of the page: p.information with labels the archive
     uses there. (Notes use p.information too, numbered: those are the text's.)"""
     return [block for block in tree.xpath("//p[contains(@class, 'information')][.//span[@class='info']]")
-            if any(words(label.text_content()).rstrip(":").strip().lower() in INFO_LABELS
-                   for label in block.xpath(".//span[@class='info']"))]
+            if any(_label(label) in INFO_LABELS for label in block.xpath(".//span[@class='info']"))]
+
+
+def _label(span: etree._Element) -> str:
+    """'First Published:' -> 'first published'."""
+    return words(span.text_content()).rstrip(":").strip().lower()
 
 
 def information(tree: etree._Element) -> dict[str, str]:
@@ -91,7 +93,7 @@ def information(tree: etree._Element) -> dict[str, str]:
     found: dict[str, str] = {}
     for block in information_blocks(tree):
         for label in block.xpath(".//span[@class='info']"):
-            key = INFO_LABELS.get(words(label.text_content()).rstrip(":").strip().lower())
+            key = INFO_LABELS.get(_label(label))
             if not key:
                 continue
             value = [label.tail or ""]
@@ -151,8 +153,7 @@ class _Line:
 
 
 def _header_lines(body: etree._Element) -> list[_Line]:
-    """The headings and title lines before the text begins (the first paragraph of prose), and
-    the headings of the notes at the end."""
+    """The headings and title lines before the text begins (its first paragraph of prose)."""
     out = []
     for element in body.iter("h1", "h2", "h3", "h4", "h5", "h6", "p"):
         classes = element.get("class", "")
@@ -169,14 +170,11 @@ def _header_lines(body: etree._Element) -> list[_Line]:
     return out
 
 
-CALL = re.compile(r"^\s*[\[(]?\s*(\d{1,4}[a-z]?|[A-Za-z]{1,2}|[*†‡§]{1,3})\s*[\])]?\s*\.?\s*$")
-
-
 def is_call(element: etree._Element) -> bool:
     """A note call's element: a superscript number, or a link to an anchor reading '[1]'."""
     if element.tag == "sup":
-        return bool(CALL.match(element.text_content() or ""))
-    return element.tag == "a" and "#" in (element.get("href") or "") and bool(CALL.match(element.text_content() or ""))
+        return bool(NOTE_LABEL.match(element.text_content() or ""))
+    return element.tag == "a" and "#" in (element.get("href") or "") and bool(NOTE_LABEL.match(element.text_content() or ""))
 
 
 def line_text(element: etree._Element) -> str:
@@ -351,12 +349,14 @@ def _signature(body: etree._Element) -> tuple[str | None, str | None] | None:
             break
     name = date = None
     for text in reversed(lines):
-        match = None if _is_dateline(text) else SIGNATURE.match(text)
-        if match and not name and _looks_like_a_name(_person(_known_start(match["name"]))) and \
+        dateline = _is_dateline(text)
+        match = None if dateline else SIGNATURE.match(text)
+        signed = _person(_known_start(match["name"])) if match else ""
+        if match and not name and _looks_like_a_name(signed) and \
                 (match["dateline"] or match["name"].isupper() or _person(match["name"]) in PEOPLE.values()
                  or (text is lines[-1] and text.rstrip(".") == match["name"] and len(match["name"].split()) in (2, 3))):
-            name, date = _person(_known_start(match["name"])), date or _date_of(match["dateline"])
-        elif _is_dateline(text) and not date:
+            name, date = signed, date or _date_of(match["dateline"])
+        elif dateline and not date:
             date = _date_of(text)
         elif name or date:
             break
@@ -387,7 +387,7 @@ def _date_of(text: str | None) -> str | None:
 
 def _date_of_address(address: str) -> str | None:
     """A letter's file (/1890/letters/90_09_21.htm) or a dated page (/1914/nov/08.htm): the ISO date."""
-    path = urlparse(address).path if "://" in address else address
+    path = _path(address)
     match = re.search(r"/(1[5-9]\d\d)/letters/(\d\d)_(\d\d)_(\d\d)[a-z]?\.html?$", path)
     if match and match[1][2:] == match[2]:
         return f"{match[1]}-{match[3]}-{match[4]}"
@@ -402,6 +402,11 @@ def _date_of_address(address: str) -> str | None:
 
 
 def _year_of_folder(address: str) -> str | None:
-    match = re.search(r"/works/(1[5-9]\d\d)/", urlparse(address).path if "://" in address else address)
+    match = re.search(r"/works/(1[5-9]\d\d)/", _path(address))
     return match[1] if match else None
+
+
+def _path(address: str) -> str:
+    """An address's path, or a saved file's own."""
+    return urlparse(address).path if "://" in address else address
 

@@ -18,13 +18,12 @@ from urllib.parse import urldefrag, urljoin, urlparse
 from lxml import etree, html
 
 from .archive import information_blocks, is_archive, is_call, line_text, read_header
-from .elements import drop, words, xml_lang
+from .elements import NOTE_LABEL, drop, words, xml_lang
 from .generic import site_article
 
 # What never reaches the Markdown, with everything inside it.
 DROPPED = ("script", "style", "noscript", "iframe", "object", "embed", "form", "button", "input", "select",
            "textarea", "svg", "canvas", "template", "video", "audio", "map")
-NOTE_TEXT = re.compile(r"^\s*[\[(]?\s*([0-9]{1,4}[a-z]?|[A-Za-z]{1,2}|[*†‡§]{1,3})\s*[\])]?\s*\.?\s*$")
 BRACKETED = re.compile(r"^\s*\[\s*([0-9]{1,4}[a-z]?|[*†‡§]{1,3})\s*\]\s*$")  # '[12]': a call even without <sup>
 NOTE_CLASS = re.compile(r"(^|\s)(e?note|fn|footnote|endnote|noteref|sdfootnoteanc|ref)(\s|$)", re.I)
 NOTES_HEADING = re.compile(r"^\s*(notes?|footnotes|endnotes|references|примечания|notas|anmerkungen)\s*:?\s*$", re.I)
@@ -154,7 +153,7 @@ def _take_notes(article: Article, tree: etree._Element, notes_page: Callable[[st
     taken_labels: dict[tuple[str, str], str] = {}
     for link in list(article.body.iter("a")):
         href = link.get("href") or ""
-        if "#" not in href or not NOTE_TEXT.match(link.text_content() or "") or link not in order \
+        if "#" not in href or not NOTE_LABEL.match(link.text_content() or "") or link not in order \
                 or not _inside(link, article.body):
             continue  # not a call, or inside a definition taken out already
         call = _call_element(link)
@@ -168,7 +167,7 @@ def _take_notes(article: Article, tree: etree._Element, notes_page: Callable[[st
                 continue  # a way back from a note to its call
         elif posixpath.dirname(urlparse(page_url).path) != posixpath.dirname(urlparse(article.address).path):
             continue  # another work's page (a glossary, an index): a link, not a note
-        number = NOTE_TEXT.match(link.text_content())[1]
+        number = NOTE_LABEL.match(link.text_content())[1]
         key = (page_url if not here else "", anchor)
         if key in taken_labels:  # a second call of the same note
             label = taken_labels[key]
@@ -235,12 +234,12 @@ def _definition(tree: etree._Element, anchor: str, call: etree._Element, take: b
     # the way back to the call and the note's number go: the footnote gets both from pubkit
     call_ids = {call.get("id"), call.get("name"), call.getparent().get("id")} - {None}
     for link in content.xpath(".//a[@href]"):
-        if "#" in link.get("href") and (NOTE_TEXT.match(link.text_content() or "") or not words(link.text_content())
+        if "#" in link.get("href") and (NOTE_LABEL.match(link.text_content() or "") or not words(link.text_content())
                                         or urldefrag(link.get("href"))[1] in call_ids
                                         or words(link.text_content()) in ("↩", "↑", "^", "back")):
             drop(link)
     for link in content.xpath(".//a[@name=$a or @id=$a]", a=anchor):
-        if NOTE_TEXT.match(link.text_content() or "") or not words(link.text_content()):
+        if NOTE_LABEL.match(link.text_content() or "") or not words(link.text_content()):
             drop(link)
         else:
             link.attrib.pop("name", None)
@@ -272,7 +271,7 @@ def _strip_leading_number(element: etree._Element) -> None:
         element.text = pattern.sub("", element.text, count=1)
         return
     first = next(iter(element), None)
-    if first is not None and first.tag in ("sup", "b", "strong", "span") and NOTE_TEXT.match(first.text_content() or ""):
+    if first is not None and first.tag in ("sup", "b", "strong", "span") and NOTE_LABEL.match(first.text_content() or ""):
         tail = first.tail
         drop(first)
         element.text = (element.text or "") + pattern.sub("", tail or "", count=1).lstrip(". ")

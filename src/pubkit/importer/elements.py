@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
+
+# A note's label as a page writes its call or its definition's number: '3', '[12]', '(a)', '*', '2.'
+NOTE_LABEL = re.compile(r"^\s*[\[(]?\s*([0-9]{1,4}[a-z]?|[A-Za-z]{1,2}|[*†‡§]{1,3})\s*[\])]?\s*\.?\s*$")
 
 
 def drop(element) -> None:

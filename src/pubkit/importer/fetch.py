@@ -24,10 +24,12 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 class ImportFailure(Exception):
     """A source that cannot be imported: a code (I0xx) and what was expected and found."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, gone: bool = False):
+        """``gone``: the page is not there (no such file, HTTP 404 or 410), as a moved page is."""
         super().__init__(message)
         self.code = code
         self.message = message
+        self.gone = gone
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class Fetcher:
 
     def _read(self, path: Path, html: bool) -> Page:
         if not path.is_file():
-            raise ImportFailure("I001", f"expected a saved page or an address, found no file '{path}'")
+            raise ImportFailure("I001", f"expected a saved page or an address, found no file '{path}'", gone=True)
         size = path.stat().st_size
         if size > self.max_bytes:
             raise ImportFailure("I004", f"expected a page of at most {size_text(self.max_bytes)}, found {size_text(size)}")
@@ -111,7 +113,8 @@ class Fetcher:
                     return Page(response.geturl(), data, kind, headers.get_content_charset())
             except urllib.error.HTTPError as exc:
                 if exc.code < 500 or attempt == self.retries:
-                    raise ImportFailure("I002", f"expected the page, found HTTP {exc.code} {exc.reason}") from None
+                    raise ImportFailure("I002", f"expected the page, found HTTP {exc.code} {exc.reason}",
+                                        gone=exc.code in (404, 410)) from None
             except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
                 reason = getattr(exc, "reason", exc)
                 if attempt == self.retries:

@@ -177,7 +177,7 @@ def _fetch_pages(addresses: list[str], fetcher: Fetcher, sink: Diagnostics, miss
             page = fetcher.get(address)
             pages[address] = (page, parse(decode_html(page.data, page.charset)))
         except ImportFailure as failure:
-            if missing_is_warning and (failure.code == "I001" or "HTTP 404" in failure.message or "HTTP 410" in failure.message):
+            if missing_is_warning and failure.gone:
                 sink.add(warning("I015", f"left out {address}: the contents page links it, but {failure.message}",
                                  Location(address)))
             else:
