@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: books test fuzz bench bench-catalog clean
+.PHONY: books test fonts fuzz bench bench-catalog clean
 
 $(BIN)/pubkit: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,11 +13,15 @@ $(BIN)/pubkit: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-books: $(BIN)/pubkit
+# The theme's fonts too large for the repository (Chinese), fetched once and checked by digest.
+fonts: $(BIN)/pubkit
+	$(BIN)/python tools/fetch_fonts.py
+
+books: $(BIN)/pubkit fonts
 	$(BIN)/pubkit build
 	$(BIN)/pubkit site
 
-test: $(BIN)/pubkit
+test: $(BIN)/pubkit fonts
 	$(BIN)/python -m pytest
 
 # Before a release: 100,000 examples of each property test (about an hour and a half here).

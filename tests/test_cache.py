@@ -237,7 +237,7 @@ def test_check_reports_what_a_build_would_without_writing(project, capsys):
     assert not (project.root / "build/a").exists()
     assert main(["build", "books/a.yaml", "--format", "epub", "--quiet"]) == 0
     built = capsys.readouterr().err
-    assert "warning[X201]" in checked and "warning[F001]" in checked
+    assert "warning[X201]" in checked and "F001" not in checked  # 漢: the theme's Chinese font has it
     assert checked == built  # the same messages, in the same order
     assert main(["check", "books/a.yaml", "--pod", "kdp"]) == 0  # what the vendor asks, before layout
     assert "books/a.yaml: warning[C001]: no print ISBN (isbn.print)" in capsys.readouterr().err

@@ -89,43 +89,66 @@ def test_accessibility_summary_and_conformance_claim(project, capsys):
     assert meta["a11y:certifiedBy"] == "Sample Press"
 
 
-def test_a_character_missing_from_the_font_is_a_warning(project, capsys):
+def test_a_character_no_font_has_is_an_error_and_nothing_is_written(project, capsys):
     project.write({"books/a.yaml": MINIMAL_MANIFEST, "books/texts/one.md": "# One\n\nA sign: \u2646.\n"})
     run = project.pubkit("books/a.yaml", capsys=capsys)
-    assert run.code == 0
-    assert ("books/texts/one.md:3:9: warning[F001]: character '\u2646' (U+2646) is not in the theme's font 'Charis SIL'; "
-            "e-readers will show it in a fallback font, the PDFs as a missing-glyph box") in run.err.splitlines()
+    assert run.code == 1
+    assert ("books/texts/one.md:3:9: error[F001]: character '\u2646' (U+2646, Common) is in none of the theme's fonts "
+            "(Charis SIL): the theme needs a font for Common") in run.err.splitlines()
+    assert not (project.root / "build/a").exists()  # no PDF of missing-glyph boxes, no EPUB either
 
 
-def test_a_character_missing_from_the_font_in_a_title_is_found_there_and_reported_once(project, capsys):
+def test_a_character_no_font_has_in_a_title_is_found_there_and_reported_once(project, capsys):
     project.write({"books/a.yaml": MINIMAL_MANIFEST, "books/texts/one.md": "---\ntitle: The \u2646 sign\n---\n\nWords.\n"})
     run = project.pubkit("books/a.yaml", capsys=capsys, formats=("epub", "screen-pdf", "print-pdf"))
-    assert run.code == 0
+    assert run.code == 1
     lines = run.err.splitlines()
     assert [line for line in lines if "F001" in line] == [
-        "books/texts/one.md:2:12: warning[F001]: character '\u2646' (U+2646) is not in the theme's font 'Charis SIL'; "
-        "e-readers will show it in a fallback font, the PDFs as a missing-glyph box"]
-    assert len(lines) == len(set(lines))  # the two PDFs' layouts find the same: said once
+        "books/texts/one.md:2:12: error[F001]: character '\u2646' (U+2646, Common) is in none of the theme's fonts "
+        "(Charis SIL): the theme needs a font for Common"]
+    assert len(lines) == len(set(lines))
 
 
-def test_a_character_no_font_has_is_told_once_at_its_place(project, capsys):
-    """A private-use character no font draws: F001 at the text, not WeasyPrint's '.notdef' warning
-    at the theme as well."""
+def test_a_character_no_font_has_in_the_manifest_is_found_there(project, capsys):
+    """The cover and title page set the manifest's words: they count as the book's text."""
+    project.write({"books/a.yaml": MINIMAL_MANIFEST.replace("title: A Book", "title: A Book \u2646"), **TEXTS})
+    run = project.pubkit("books/a.yaml", capsys=capsys)
+    assert run.code == 1
+    assert [line for line in run.err.splitlines() if "F001" in line] == [
+        "books/a.yaml:1:15: error[F001]: character '\u2646' (U+2646, Common) is in none of the theme's fonts "
+        "(Charis SIL): the theme needs a font for Common"]
+
+
+def test_a_private_use_character_no_font_has_is_told_once_at_its_place(project, capsys):
+    """A private-use character no font draws: F001 at the text, before any layout (no '.notdef'
+    message from WeasyPrint at the theme as well)."""
     project.write({"books/a.yaml": MINIMAL_MANIFEST, "books/texts/one.md": "# One\n\nA mark: \U0010fffd.\n"})
     run = project.pubkit("books/a.yaml", capsys=capsys, formats=("print-pdf",))
-    assert run.code == 0
+    assert run.code == 1
     told = [line for line in run.err.splitlines() if "U+10FFFD" in line]
-    assert told == ["books/texts/one.md:3:9: warning[F001]: character '\U0010fffd' (U+10FFFD) is not in the theme's "
-                    "font 'Charis SIL'; e-readers will show it in a fallback font, the PDFs as a missing-glyph box"]
+    assert told == ["books/texts/one.md:3:9: error[F001]: character '\U0010fffd' (U+10FFFD, Unknown) is in none of "
+                    "the theme's fonts (Charis SIL): the theme needs a font for Unknown"]
+
+
+def test_a_text_in_another_script_gets_that_scripts_font_and_only_it(project, capsys):
+    """Arabic quoted in an English book: Noto Naskh Arabic joins Charis SIL (the EPUB embeds a
+    subset of both, nothing of the other scripts' fonts), and no error."""
+    project.write({"books/a.yaml": MINIMAL_MANIFEST, "books/texts/one.md": "# One\n\nThe word \u0643\u062a\u0627\u0628.\n"})
+    run = project.pubkit("books/a.yaml", capsys=capsys, formats=("epub",))
+    assert run.code == 0, run.err
+    files = epub_files(project.root / "build/a/a.epub")
+    fonts = sorted(name.rsplit("/", 1)[1].split("-")[0] for name in files if "/fonts/" in name)
+    assert fonts == ["CharisSIL"] * 4 + ["NotoNaskhArabic"] * 2
+    assert '"Charis SIL", "Noto Naskh Arabic", serif !important' in files["EPUB/css/fonts.css"].decode()
 
 
 def test_the_pdfs_use_the_themes_fonts_and_none_of_the_machines(project, capsys):
-    """A character the theme's font lacks (one DejaVu Sans has, here) and code, whose default
-    font is monospace: both are set in the theme's fonts, whatever fonts the machine has, so the
-    same book gives the same PDF everywhere."""
+    """Code, whose default font is monospace, is set in the theme's fonts, whatever fonts the
+    machine has, so the same book gives the same PDF everywhere (a character no theme font has
+    is an error before any layout: see the F001 tests)."""
     import pikepdf
 
-    project.write({"books/a.yaml": MINIMAL_MANIFEST, "books/texts/one.md": "# One\n\nA sign \u262d and `some code`.\n"})
+    project.write({"books/a.yaml": MINIMAL_MANIFEST, "books/texts/one.md": "# One\n\nSome words and `some code`.\n"})
     run = project.pubkit("books/a.yaml", capsys=capsys, formats=("print-pdf", "screen-pdf"))
     assert run.code == 0 and "P004" not in run.err
     for name in ("a-print.pdf", "a-screen.pdf"):

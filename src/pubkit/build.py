@@ -26,7 +26,7 @@ from .cache import Cache
 from .config.manifest import load_manifest
 from .diagnostics import Diagnostic, Diagnostics, Location, Severity, error, relative_path
 from .fingerprint import Fingerprints
-from .fonts import said_once
+from .fonts import for_text, metadata_characters, missing_in_manifest, said_once
 from .formats import DEFAULT_FORMATS, POD, is_paged
 from .model import Book, Manifest
 from .outputs import check_before_layout, cover_holder, load_layout_engine, make_output, settings, wants_cover
@@ -141,12 +141,16 @@ class _Session:
 
         # 4. Without a cover image, the theme designs the e-book cover: drawn in a worker while
         #    the texts are converted, unless the cache has it already.
-        cover, drawing = self._start_cover(manifest, theme, words, outputs)
+        cover_theme = self._cover_theme(manifest, manifest_path, theme, result)
+        if cover_theme is None:
+            return result
+        cover, drawing = self._start_cover(manifest, cover_theme, words, outputs)
 
         # 5. Assemble the whole book: texts, ids, notes, TOC, links; then what it asks of the fonts.
-        book = self._assemble(manifest, manifest_path, theme, words, drawing, result)
-        if book is None:
+        assembled = self._assemble(manifest, manifest_path, theme, words, drawing, result)
+        if assembled is None:
             return result
+        book, theme = assembled
         if self.options.check_only:
             result.diagnostics += check_before_layout(book, theme, manifest_path, outputs)
             return result
@@ -193,6 +197,15 @@ class _Session:
         result.diagnostics += problems
         return (manifest, theme, words) if words is not None else None
 
+    def _cover_theme(self, manifest: Manifest, manifest_path: Path, theme: Theme, result: BookResult) -> Theme | None:
+        """The theme with the fonts the manifest's words need (the cover's; the book's own come
+        after assembly), or None if a word has a character no font draws: nothing is drawn then."""
+        where = relative_path(manifest_path)
+        cover_theme, problems = for_text(theme, metadata_characters(manifest.metadata), manifest.metadata.language,
+                                         Location(where))
+        result.diagnostics += problems or missing_in_manifest(manifest.metadata, cover_theme, Path(where))
+        return cover_theme if not self._failed(result.diagnostics) else None
+
     def _outputs(self, manifest: Manifest) -> list[str]:
         pods = self.options.pods or ((manifest.print.pod,) if manifest.print.pod != "none" else ())
         return [*self.options.formats, *(POD + vendor for vendor in pods)]
@@ -207,10 +220,12 @@ class _Session:
         return cover, (self.workers.apart(draw_ebook_cover, cover) if not cover.target.is_file() else None)
 
     def _assemble(self, manifest: Manifest, manifest_path: Path, theme: Theme, words: Words, drawing,
-                  result: BookResult) -> Book | None:
-        """The whole book, with what its cover's drawing and its fonts found; None after an error."""
+                  result: BookResult) -> tuple[Book, Theme] | None:
+        """The whole book and the theme with the fonts its text needs, with what its cover's
+        drawing and its fonts found; None after an error (a character no font has is one: no
+        PDF of missing-glyph boxes is ever written)."""
         from .assemble import assemble_book
-        from .fonts import missing_glyphs
+        from .fonts import book_characters, missing_glyphs
         from .paged.covers import fit_at
         from .texts import read_text
 
@@ -221,8 +236,10 @@ class _Session:
             result.diagnostics += fit_at(drawing.result(), Location(relative_path(manifest_path)))
         if book is None or self._failed(result.diagnostics):
             return None
-        result.diagnostics += missing_glyphs(book, theme)
-        return book
+        theme, problems = for_text(theme, book_characters(book), manifest.metadata.language,
+                                   Location(relative_path(manifest_path)))
+        result.diagnostics += problems or missing_glyphs(book, theme, manifest_path)
+        return (book, theme) if not self._failed(result.diagnostics) else None
 
     def _make(self, output: str, book: Book, theme: Theme, manifest_path: Path):
         """(files by name, diagnostics, taken from the cache) for one output; files None on failure."""

@@ -1,5 +1,6 @@
-"""The theme's fonts and a book's characters: subsets for reflowable outputs (embed only the
-glyphs the book uses), and the characters the fonts lack (F001, told once: said_once).
+"""The theme's fonts and a book's characters: the fonts a book needs (its scripts, for_text),
+subsets for reflowable outputs (embed only the glyphs the book uses), and the characters no font
+has (F001, an error: a PDF would show boxes).
 
 A full Charis SIL family is about 3 MB; the glyphs a book uses are a few hundred kilobytes.
 HarfBuzz's subsetter (through uharfbuzz) keeps every OpenType layout feature (kerning, ligatures,
@@ -9,19 +10,24 @@ characters give the same bytes. It is also about a hundred times faster than fon
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, Location, warning
+from fontTools import unicodedata as scripts
+
+from .diagnostics import Diagnostic, Location, error
 from .parsing.characters import location_at
+from .words import candidates
 
 if TYPE_CHECKING:
-    from .model import Book
-    from .theming import Theme
+    from .model import Book, Metadata
+    from .theming import Font, Theme
 
 TAG = re.compile(r"<[^>]+>")
 TEXT_ATTRIBUTES = re.compile(r'\s(?:alt|title)="([^"]*)"')
@@ -71,38 +77,145 @@ def covered(path: Path) -> frozenset[int]:
     return _UNICODES[key]
 
 
-def missing_glyphs(book: "Book", theme: "Theme") -> list[Diagnostic]:
-    """Characters the theme's text font cannot show would fall back to whatever the reader has
-    (in a PDF: whatever this machine has, or a blank box). A text's title counts as well as its
-    body: it is set in headings, the contents and running heads."""
+def for_text(theme: "Theme", chars: Iterable[str], language: str, where: Location) -> tuple["Theme", list[Diagnostic]]:
+    """The theme as a text in ``language`` showing ``chars`` uses it: its base fonts (those with no
+    script) and, for characters they lack, the fonts of the scripts that have them; the font of
+    the text's own language first in the stack (Naskh for Arabic, Nastaliq for Urdu, SC or TC for
+    Chinese). A Latin book gets the base fonts alone: nothing of the other scripts is read."""
+    base = tuple(f for f in theme.fonts if f.script is None)
+    if len(base) == len(theme.fonts):
+        return theme, []
+    drawn = _coverage(base)
+    families = _script_families(theme)
+    own = _own_family(families, language)
+    chosen = [own] if own else []
+    for char in sorted(set(chars)):
+        if ord(char) in drawn or char.isspace():
+            continue
+        family = _family_for(char, families, own)
+        if family and family not in chosen:
+            chosen.append(family)
+    if not chosen:
+        return dataclasses.replace(theme, fonts=base), []
+    fonts = base + tuple(f for family in chosen for f in families[family])
+    absent = sorted({f.path.name for f in fonts if not f.path.is_file()})
+    if absent:
+        return theme, [error("F002", f"this text needs the theme's {', '.join(chosen)} ({', '.join(absent)}), "
+                                     "which is not installed: `make fonts` fetches it", where)]
+    stack = (*([own] if own else []), base[0].family if base else None, *(f for f in chosen if f != own))
+    return dataclasses.replace(theme, fonts=fonts, font_stack=tuple(f for f in stack if f)), []
+
+
+def _script_families(theme: "Theme") -> dict[str, list["Font"]]:
+    """The theme's script fonts by family, in the theme's order."""
+    families: dict[str, list[Font]] = {}
+    for font in theme.fonts:
+        if font.script:
+            families.setdefault(font.family, []).append(font)
+    return families
+
+
+def _own_family(families: dict[str, list["Font"]], language: str) -> str | None:
+    """The family a language's text is set in first: the one naming the most particular form of
+    the language ('zh-Hant' before 'zh')."""
+    for tag in candidates(language)[:-1] if language.lower() != "en" else ():
+        for family, fonts in families.items():
+            if any(tag.lower() == named.lower() for named in fonts[0].languages):
+                return family
+    return None
+
+
+def _family_for(char: str, families: dict[str, list["Font"]], own: str | None) -> str | None:
+    """The family that draws ``char``: the text's own, else the first of its script (by the
+    character's script extensions: the Arabic comma is Arabic and Syriac), else any that has it."""
+    wanted = scripts.script_extension(char)
+    order = [own] if own else []
+    order += [f for f, fonts in families.items() if fonts[0].script in wanted]
+    order += list(families)
+    for family in dict.fromkeys(order):
+        regular = _regular(families[family])
+        if not regular.path.is_file():  # not fetched: taken if the script is its own (F002 follows)
+            if regular.script in wanted:
+                return family
+        elif ord(char) in covered(regular.path):
+            return family
+    return None
+
+
+def _regular(fonts: Iterable["Font"]) -> "Font":
+    fonts = list(fonts)
+    return next((f for f in fonts if f.weight == 400 and f.style == "normal"), fonts[0])
+
+
+def _coverage(fonts: Iterable["Font"]) -> frozenset[int]:
+    """The code points the regular faces of these fonts' families draw."""
+    families: dict[str, list[Font]] = {}
+    for font in fonts:
+        families.setdefault(font.family, []).append(font)
+    return frozenset().union(*(covered(_regular(group).path) for group in families.values()))
+
+
+def metadata_characters(metadata: "Metadata") -> set[str]:
+    """What a book's manifest shows on its cover, title page and running heads."""
+    shown = [metadata.title, metadata.subtitle, metadata.publisher, metadata.description, metadata.rights,
+             metadata.edition, *(c.name for c in metadata.creators), *metadata.subjects]
+    return set("".join(text for text in shown if text))
+
+
+def book_characters(book: "Book") -> set[str]:
+    """Every character a book shows: its texts, their titles, and the manifest's words."""
+    shown = metadata_characters(book.metadata)
+    for section in book.sections:
+        shown |= section.characters | set(section.title) | set(section.subtitle or "")
+    return shown
+
+
+def missing_glyphs(book: "Book", theme: "Theme", manifest: Path) -> list[Diagnostic]:
+    """Characters none of the book's fonts can show would fall back to whatever the reader has
+    (in a PDF: a missing-glyph box): an error, at the character's first place. A text's title
+    counts as well as its body (headings, the contents, running heads), and the manifest's
+    words as well (the cover and title page)."""
+    shown = [(section.characters | set(section.title) | set(section.subtitle or ""), section.file or section.id, section.file)
+             for section in book.sections]
+    return _missing(shown, theme) + missing_in_manifest(book.metadata, theme, manifest)
+
+
+def missing_in_manifest(metadata: "Metadata", theme: "Theme", manifest: Path) -> list[Diagnostic]:
+    """The manifest's words no font can show (checked before its cover is drawn)."""
+    return _missing([(metadata_characters(metadata), str(manifest), str(manifest))], theme)
+
+
+def _missing(shown: list[tuple[set[str], str, str | None]], theme: "Theme") -> list[Diagnostic]:
+    """``shown``: (characters, where to point, the file to find them in)."""
     if not theme.fonts:
         return []  # a theme without fonts leaves the choice to readers on purpose
-    regular = next((f for f in theme.fonts if f.weight == 400 and f.style == "normal"), theme.fonts[0])
-    font = covered(regular.path)
+    font = _coverage(theme.fonts)
+    families = ", ".join(dict.fromkeys(f.family for f in theme.fonts))
     problems = []
-    for section in book.sections:
-        shown = section.characters | set(section.title) | set(section.subtitle or "")
-        missing = sorted(c for c in shown if ord(c) not in font and not c.isspace())
-        source = _source(section.file) if missing else ""
+    for chars, name, file in shown:
+        missing = sorted(c for c in chars if ord(c) not in font and not c.isspace())
+        source = _source(file) if missing else ""
         for char in missing:
-            problems.append(warning(
-                "F001", f"character '{char}' (U+{ord(char):04X}) is not in the theme's font '{regular.family}'; "
-                        "e-readers will show it in a fallback font, the PDFs as a missing-glyph box",
-                _first(char, source, section.file or section.id)))
+            script = scripts.script_name(scripts.script(char))
+            problems.append(error(
+                "F001", f"character '{char}' (U+{ord(char):04X}, {script}) is in none of the theme's fonts "
+                        f"({families}): the theme needs a font for {script}",
+                _first(char, source, name)))
     return problems
 
 
-NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: ".*" \(U\+([0-9A-F]+)\)$')
+NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: ".*" \(U\+([0-9A-F]+)\)')
 CODE_POINT = re.compile(r"\(U\+([0-9A-F]+)\)")
 
 
 def said_once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """A book's diagnostics, each once (several outputs find the same), and without WeasyPrint's
-    own warning for a glyph no font has where F001 named that character already, at its place in
+    own message for a glyph no font has where F001 named that character already, at its place in
     the text (WeasyPrint's names only the theme)."""
-    named = {m[1] for d in diagnostics if d.code == "F001" and (m := CODE_POINT.search(d.message))}
+    named = {m[1] for d in diagnostics if d.code == "F001" and not NOTDEF.match(d.message)
+             and (m := CODE_POINT.search(d.message))}
     return [d for d in dict.fromkeys(diagnostics)
-            if not (d.code == "W002" and (m := NOTDEF.match(d.message)) and m[1] in named)]
+            if not ((m := NOTDEF.match(d.message)) and m[1] in named)]
 
 
 def _source(file: str | None) -> str:

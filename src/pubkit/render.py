@@ -290,7 +290,11 @@ def _nav_points(entries: Iterable[TocEntry], hrefs: dict[str, str]):
 
 
 def font_faces(theme: Theme) -> str:
-    """@font-face rules for the theme's fonts, served as fonts/<file>."""
+    """@font-face rules for the theme's fonts, served as fonts/<file>; for a text that needs fonts
+    of other scripts, their order too. That order is set with !important because the theme's own
+    stylesheets, which come after this one, name the base font alone: on the root element and the
+    page (a page's margin boxes inherit from the page, not the root), which every element inherits
+    unless it names a font of its own (code)."""
     rules = []
     for font in theme.fonts:
         rules.append(
@@ -300,4 +304,8 @@ def font_faces(theme: Theme) -> str:
             f"  font-style: {font.style};\n"
             f'  src: url("../fonts/{font.path.name}");\n'
             "}\n")
+    if theme.font_stack:
+        stack = ", ".join(f'"{family}"' for family in theme.font_stack)
+        rules.append(f":root {{ font-family: {stack}, serif !important; }}\n"
+                     f"@page {{ font-family: {stack}, serif !important; }}\n")
     return "".join(rules)

@@ -25,6 +25,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..diagnostics import Diagnostic, Location, error, warning
+from ..fonts import NOTDEF
 from .labels import label_pages
 from .layout import Layout, PdfOptions, PdfResult
 from .overflow import cover_overflow, cut_footnotes
@@ -93,7 +94,7 @@ def lay_out(layout: Layout) -> tuple[PdfResult, list[Diagnostic]]:
             problems.append(error("X208", f"image '{Path(layout.images[href]).name}' cannot be read: {broken[2]}",
                                   Location(layout.images[href])))
         elif message not in already:
-            problems.append(warning("W002", message, theme))
+            problems.append(_told(message, theme))
     return PdfResult(data, len(laid_out.pages)), problems
 
 
@@ -174,6 +175,14 @@ def _themes_fonts_only() -> FontConfiguration:
             os.environ["FONTCONFIG_FILE"] = before
 
 
+def _told(message: str, where: Location) -> Diagnostic:
+    """WeasyPrint's warning as a diagnostic: a glyph no font has is an error (the page would
+    print a box), anything else a warning."""
+    if NOTDEF.match(message):
+        return error("F001", f"{message}: the page would print a box; the theme's fonts need this character", where)
+    return warning("W002", message, where)
+
+
 def _dated(laid_out, date: str | None) -> None:
     """The document's dates, where its HTML named none (see PdfOptions.date)."""
     if date:
@@ -209,7 +218,7 @@ def write_cover_pdf(html: str, files: dict[str, tuple[bytes, str]], options: Pdf
             font_config=_font_config(bool(_font_files(files))))
         _dated(laid_out, options.date)
         data = laid_out.write_pdf(pdf_variant=options.variant, pdf_identifier=True, full_fonts=options.full_fonts)
-    problems = [warning("W002", message, Location(f"theme {theme}: cover")) for message in found]
+    problems = [_told(message, Location(f"theme {theme}: cover")) for message in found]
     return _amend(data, laid_out, options), problems + cover_overflow(laid_out.pages[0], theme, printed)
 
 
