@@ -30,6 +30,22 @@ class Accessibility:
     certified_by: str | None = None
 
 
+RIGHT_TO_LEFT_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr"})
+
+
+@functools.lru_cache(maxsize=64)
+def direction(language: str) -> str:
+    """The direction a language's text is written in, from its script (given, or the likely
+    one: 'ur' is Arab, 'ar-Latn' Latin)."""
+    import langcodes
+
+    try:
+        script = langcodes.Language.get(language).maximize().script
+    except (ValueError, LookupError):
+        return "ltr"
+    return "rtl" if script in RIGHT_TO_LEFT_SCRIPTS else "ltr"
+
+
 @dataclass(frozen=True)
 class Metadata:
     title: str
@@ -49,6 +65,12 @@ class Metadata:
     @property
     def authors(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.creators if c.role == "aut")
+
+    @property
+    def direction(self) -> str:
+        """'rtl' for a book in a language written right to left (Arabic, Persian, Urdu, Hebrew):
+        its pages turn the other way and it is bound on the right; else 'ltr'."""
+        return direction(self.language)
 
     @property
     def responsible(self) -> tuple[Creator, ...]:

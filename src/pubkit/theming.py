@@ -15,13 +15,15 @@ import yaml
 from markupsafe import Markup, escape
 
 from .diagnostics import Diagnostic, Location, did_you_mean, error, relative_path
+from .model import direction
 from .parsing.yamlpos import FAST_LOADER
 from .printing.geometry import Margins
-from .words import Words, load_words
+from .words import Words, load_words, roman
 
 BUNDLED_THEMES = Path(__file__).parent / "themes"  # in an installed wheel
 SOURCE_THEMES = Path(__file__).resolve().parents[2] / "themes"  # in a source checkout
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
+WHOLE_FONT_LIMIT = 4_000_000  # bytes: a print PDF embeds larger fonts as subsets of the glyphs used
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Font:
     path: Path
     weight: int
     style: str  # normal | italic
+    script: str | None = None  # ISO 15924 ("Arab", "Hani"): set only for a text with this script (fonts.py)
+    languages: tuple[str, ...] = ()  # languages whose text this font sets first (Nastaliq for "ur")
 
     @property
     def media_type(self) -> str:
@@ -47,14 +51,23 @@ class Theme:
     print_margins: Margins  # the type area on paper, in inches
     print_bleed: bool  # pages print to the edge
     print_in_pieces: bool = False  # the print edition may be laid out section by section (edition.py)
+    font_stack: tuple[str, ...] = ()  # families in order, when a text needs script fonts (fonts.for_text)
 
     def stylesheet_paths(self, fmt: str) -> tuple[Path, ...]:
         return self.stylesheets.get(fmt, ())
 
     @property
     def font_stems(self) -> tuple[str, ...]:
-        """Name stems of the theme's font files ("CharisSIL"), to recognise them inside a PDF."""
-        return tuple(font.path.stem.split("-")[0] for font in self.fonts)
+        """Name stems of the theme's fonts, to recognise them inside a PDF: the file's ("CharisSIL")
+        and the family's (WeasyPrint names a CFF font by its family, "Noto-Serif-SC")."""
+        return tuple(dict.fromkeys(stem for font in self.fonts
+                                   for stem in (font.path.stem.split("-")[0], font.family.replace(" ", "-"))))
+
+    @property
+    def fonts_fit_whole(self) -> bool:
+        """May a print PDF embed every font whole, as printers prefer? Not one of 24 MB (Chinese):
+        each piece of the layout and the cover would carry it; subsets are accepted too."""
+        return all(font.path.stat().st_size <= WHOLE_FONT_LIMIT for font in self.fonts if font.path.is_file())
 
     def file(self, name: str) -> Path | None:
         """A file of the theme (e.g. css/cover.css), from the first theme in the chain that has it."""
@@ -115,10 +128,13 @@ def load_theme(name: str, search_path: list[Path], where: Location, overrides: P
             fonts = []
             for spec in data["fonts"] or []:
                 path = folder / spec["file"]
-                if not path.is_file():
+                # a script's font may be one fetched at setup (fetch.yaml): missing, it is an error
+                # only for a book that needs it (fonts.for_text)
+                if not path.is_file() and not spec.get("script"):
                     problems.append(error("H004", f"font file '{spec['file']}' does not exist", Location(relative_path(folder / "theme.yaml"))))
                     continue
-                fonts.append(Font(spec["family"], path, int(spec.get("weight", 400)), spec.get("style", "normal")))
+                fonts.append(Font(spec["family"], path, int(spec.get("weight", 400)), spec.get("style", "normal"),
+                                  spec.get("script"), tuple(spec.get("languages") or ())))
         for fmt, files in (data.get("stylesheets") or {}).items():
             found = [_find(file, [f for f, _ in chain]) for file in files]
             for file, path in zip(files, found):
@@ -143,7 +159,7 @@ def load_theme(name: str, search_path: list[Path], where: Location, overrides: P
         bytecode_cache=_bytecode_cache(compiled) if compiled else None,
     )
     environment.filters.update(names=join_names, roman=roman, credit=credit, css_string=css_string, fill=fill,
-                               breakable=breakable)
+                               breakable=breakable, direction=direction)
     margins = {"top": 0.75, "bottom": 0.75, "outside": 0.6, "inside": 0.75, **(paper.get("margins") or {})}
     if problems:
         return None, problems
@@ -182,9 +198,15 @@ def credit(context, marc: str) -> str:
     return credits.get(marc, credits["ctb"])
 
 
-def fill(phrase: str, **values) -> Markup:
+@jinja2.pass_context
+def fill(context, phrase: str, **values) -> Markup:
     """A phrase of the book's words with its {placeholders} filled: the phrase and plain values are
-    escaped, values that are markup already (a link made in the template) are kept."""
+    escaped, values that are markup already (a link made in the template) are kept. Numbers and
+    dates are written in the language's digits (Persian ۱۹۲۳)."""
+    words = context.get("words")
+    if isinstance(words, Words):
+        values = {key: words.digits(value) if isinstance(value, int) or key in ("date", "year") else value
+                  for key, value in values.items()}
     return Markup(escape(phrase)).format(**values)
 
 
@@ -198,18 +220,6 @@ def breakable(url: str) -> Markup:
         scheme, rest = "", str(url)
     parts = URL_BREAKS.split(rest)
     return Markup(escape(f"{scheme}://" if scheme else "")) + Markup("<wbr />").join(escape(p) for p in parts)
-
-
-def roman(number: int | None) -> str:
-    if not number:
-        return ""
-    out = ""
-    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while number >= value:
-            out += letters
-            number -= value
-    return out
 
 
 def css_string(words: str) -> str:

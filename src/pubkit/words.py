@@ -22,6 +22,9 @@ from .parsing.yamlpos import FAST_LOADER
 
 FALLBACK = "en"
 LOCALES = "locales"
+# The digits of the CSS counter styles a locale may name as its `numbers`.
+DIGITS = {"decimal": "0123456789", "arabic-indic": "٠١٢٣٤٥٦٧٨٩", "persian": "۰۱۲۳۴۵۶۷۸۹",
+          "devanagari": "०१२३४५६७८९", "bengali": "০১২৩৪৫৬৭৮৯"}
 
 
 class Words(Mapping):
@@ -44,8 +47,42 @@ class Words(Mapping):
     def role(self, name: str) -> str:
         return self._table["roles"][name]
 
+    def digits(self, text: object) -> str:
+        """``text`` with its digits 0-9 written in the language's digits (``numbers``)."""
+        digits = DIGITS.get(self._table.get("numbers", "decimal"), DIGITS["decimal"])
+        return str(text).translate(str.maketrans("0123456789", digits))
+
+    def part_number(self, number: int) -> str:
+        """A part's number as the language writes it (``part_numbers``): roman (Part IV), decimal
+        in the language's digits (الجزء ٤), or Chinese numerals (第四编)."""
+        style = self._table.get("part_numbers", "roman")
+        if style == "chinese":
+            return chinese_numeral(number)
+        return self.digits(number) if style == "decimal" else roman(number)
+
     def phrase(self, key: str, **values: object) -> str:
         return self._table[key].format(**values)
+
+
+def roman(number: int | None) -> str:
+    if not number:
+        return ""
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def chinese_numeral(number: int) -> str:
+    """1-99 in Chinese numerals (四, 十二, 二十一); larger numbers in digits."""
+    units = "〇一二三四五六七八九"
+    if not 0 < number < 100:
+        return str(number)
+    tens, ones = divmod(number, 10)
+    return (("" if tens == 1 else units[tens]) + "十" if tens else "") + (units[ones] if ones else "")
 
 
 def candidates(language: str) -> list[str]:

@@ -113,8 +113,9 @@ def _transparency(pdf: pikepdf.Pdf) -> bool:
 
 
 def _boxes(page: pikepdf.Page, number: int, geometry: Geometry, at: Location) -> list[Diagnostic]:
-    """TrimBox is the trim; MediaBox adds the bleed on the sides that have it (recto: inside is left)."""
-    right_page = number % 2 == 1 or not geometry.mirrored
+    """TrimBox is the trim; MediaBox adds the bleed on the sides that have it (a right-hand page's
+    inside is on its left; odd pages are right-hand pages unless the book is bound on the right)."""
+    right_page = (number % 2 == 1) != geometry.bound_right or not geometry.mirrored
     bleed = geometry.bleed
     left = bleed.get("inside" if right_page else "outside", 0.0)
     right = bleed.get("outside" if right_page else "inside", 0.0)

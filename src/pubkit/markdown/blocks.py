@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from markdown_it.rules_core import StateCore
 
 # container name -> (element, attributes)
@@ -63,6 +65,25 @@ def verse_lines(state: StateCore) -> None:
             for child in token.children or []:
                 if child.type == "softbreak":
                     child.type, child.tag = "hardbreak", "br"
+
+
+def wide_lines(state: StateCore) -> None:
+    """A line end between two Chinese (or Japanese) characters joins them: those languages put no
+    space between words, and a space where an editor wrapped the source line would show as a gap."""
+    for token in state.tokens:
+        children = token.children or []
+        for before, child, after in zip(children, children[1:], children[2:]):
+            if (child.type == "softbreak" and before.type == "text" and after.type == "text"
+                    and before.content and after.content and _wide(before.content[-1]) and _wide(after.content[0])):
+                child.type, child.tag, child.content = "text", "", ""
+
+
+HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF))  # Korean spaces its words
+
+
+def _wide(char: str) -> bool:
+    return (unicodedata.east_asian_width(char) in ("W", "F")
+            and not any(low <= ord(char) <= high for low, high in HANGUL))
 
 
 def _mark_attribution(tokens, close: int) -> None:

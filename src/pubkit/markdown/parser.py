@@ -59,6 +59,7 @@ def parser_for(lang: str) -> MarkdownIt:
         md.use(container_plugin, name=name, render=blocks.render_container,
                validate=lambda params, *_, name=name: params.strip().split(" ", 1)[0] == name)
     md.core.ruler.push("verse_lines", blocks.verse_lines)
+    md.core.ruler.push("wide_lines", blocks.wide_lines)
     md.core.ruler.push("table_headers", tables.table_headers)
     md.core.ruler.push("long_blocks", breaks.mark_long_blocks)
     if lang.split("-")[0].lower() == "fr":

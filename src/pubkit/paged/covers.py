@@ -128,6 +128,7 @@ class CoverLayout:
     barcode: Box | None
     pages: int
     spine_estimate: bool  # the vendor publishes no formula: the width is pubkit's estimate
+    bound_right: bool = False  # a book written right to left: the front on the left, the back on the right
     safe: float = SAFE
     clearance: float = SPINE_CLEARANCE
 
@@ -153,15 +154,17 @@ class CoverLayout:
         return self.height - 2 * (self.bleed + SPINE_LENGTH_MARGIN)
 
 
-def cover_layout(trim: tuple[float, float], vendor: Vendor, paper: str, pages: int, has_isbn: bool) -> CoverLayout:
+def cover_layout(trim: tuple[float, float], vendor: Vendor, paper: str, pages: int, has_isbn: bool,
+                 bound_right: bool = False) -> CoverLayout:
     panel, height = trim
+    spine = spine_width(vendor, paper, pages)
     box = None
-    if has_isbn:
+    if has_isbn:  # on the back, at the foot, beside the spine
         width, box_height = BARCODE_BOX
-        box = Box(panel - BARCODE_MARGIN - width, height - BARCODE_MARGIN - box_height, width, box_height)
-    return CoverLayout(panel, height, spine_width(vendor, paper, pages), COVER_BLEED,
-                       spine_text=pages >= vendor.spine_text_from, barcode=box, pages=pages,
-                       spine_estimate=vendor.spine_estimate)
+        x = panel + spine + BARCODE_MARGIN if bound_right else panel - BARCODE_MARGIN - width
+        box = Box(x, height - BARCODE_MARGIN - box_height, width, box_height)
+    return CoverLayout(panel, height, spine, COVER_BLEED, spine_text=pages >= vendor.spine_text_from, barcode=box,
+                       pages=pages, spine_estimate=vendor.spine_estimate, bound_right=bound_right)
 
 
 def barcode_svg(isbn: str) -> tuple[bytes, str]:
@@ -185,7 +188,8 @@ def make_cover(book: Book, theme: Theme, vendor: Vendor, pages: int, options, wh
     from .finish import finish_pdf
 
     meta = book.metadata
-    layout = cover_layout(book.print.trim, vendor, book.print.paper, pages, bool(meta.isbn_print))
+    layout = cover_layout(book.print.trim, vendor, book.print.paper, pages, bool(meta.isbn_print),
+                          bound_right=meta.direction == "rtl")
     problems: list[Diagnostic] = barcode_warning(book, vendor, where)
     files = cover_files(theme, book.cover_art)
     digits = ""

@@ -27,7 +27,7 @@ from ..printing.vendors import VENDORS, minimum_gutter
 from ..render import Format, fill_skeleton, render_book
 from ..theming import Theme
 from ..writers.layout import Layout, PdfOptions, PdfResult, layout_of
-from .finish import finish_pdf
+from .finish import finish_pdf, read_right_to_left
 from .join import JoinError, join_pieces
 from .rules import edition_geometry, pdf_options
 
@@ -56,7 +56,7 @@ def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path,
     geometry, problems = edition_geometry(book, theme, vendor, is_print, where)
     if geometry is None:
         return None, problems
-    options, problems = pdf_options(book, vendor, where, is_print)
+    options, problems = pdf_options(book, theme, vendor, where, is_print)
     if options is None:
         return None, problems
     options = dataclasses.replace(options, body_anchor=book.first_body.id if book.first_body else None)
@@ -80,9 +80,11 @@ def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path,
     if data is None:
         return None, problems
     if not is_print:
-        return Edition(data, pages, geometry), problems
-    data, pages = finish_pdf(data, pages, vendor, options.gray_images)
-    problems += preflight(data, Expected(geometry, vendor, options.gray_images, theme.font_stems), f"{book.slug}-print.pdf")
+        return Edition(read_right_to_left(data) if book.metadata.direction == "rtl" else data, pages, geometry), problems
+    data, pages = finish_pdf(data, pages, vendor, options.gray_images, bound_right=geometry.bound_right)
+    # pages uploaded last page first (bound on the right, IngramSpark) have the sides of a left-bound book
+    expected = dataclasses.replace(geometry, bound_right=geometry.bound_right and vendor.reverse_binding != "reversed")
+    problems += preflight(data, Expected(expected, vendor, options.gray_images, theme.font_stems), f"{book.slug}-print.pdf")
     return Edition(data, pages, geometry), problems
 
 

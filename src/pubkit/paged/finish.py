@@ -3,7 +3,9 @@
 - no link annotations and no bookmarks where the vendor forbids them (KDP, PDF/X);
 - blank pages added to reach the vendor's minimum, an even count, a blank last page;
 - RGB colour operators turned to gray for black-and-white interiors (text, rules and vector
-  images alike; raster images are converted before layout, see writers/pdf.py).
+  images alike; raster images are converted before layout, see writers/pdf.py);
+- a book bound on the right (written right to left): its pages in reverse order where the vendor
+  takes it so (IngramSpark), else marked for viewers to show its spreads right to left.
 
 The result is saved deterministically: the same input gives the same bytes.
 """
@@ -29,10 +31,11 @@ def pages_needed(pages: int, vendor: Vendor, last_page_blank: bool) -> int:
     return total
 
 
-def finish_pdf(data: bytes, pages: int, vendor: Vendor, gray: bool, pad: bool = True) -> tuple[bytes, int]:
+def finish_pdf(data: bytes, pages: int, vendor: Vendor, gray: bool, pad: bool = True,
+               bound_right: bool = False) -> tuple[bytes, int]:
     """The finished PDF and its page count (``pad``: add pages as the vendor needs; not for covers)."""
     pads = pad and (vendor.min_pages > 1 or vendor.even_pages)
-    if vendor.allow_links and not gray and not pads:
+    if vendor.allow_links and not gray and not pads and not bound_right:
         return data, pages  # nothing to do: keep WeasyPrint's bytes as they are
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if not vendor.allow_links:
@@ -42,10 +45,41 @@ def finish_pdf(data: bytes, pages: int, vendor: Vendor, gray: bool, pad: bool = 
                 _gray_page(pdf, page)
         if pads:
             _pad(pdf, vendor)
+        if bound_right and vendor.reverse_binding == "reversed":
+            _reverse(pdf)
+        elif bound_right:
+            _right_to_left(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
         return out.getvalue(), len(pdf.pages)
+
+
+def read_right_to_left(data: bytes) -> bytes:
+    """A PDF whose viewers show its spreads right to left (a book written right to left)."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        _right_to_left(pdf)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        return out.getvalue()
+
+
+def _right_to_left(pdf: pikepdf.Pdf) -> None:
+    preferences = pdf.Root.get("/ViewerPreferences") or pikepdf.Dictionary()
+    preferences.Direction = pikepdf.Name.R2L
+    pdf.Root.ViewerPreferences = preferences
+
+
+def _reverse(pdf: pikepdf.Pdf) -> None:
+    """Last page first, as IngramSpark takes a book bound on the right; the page labels no longer
+    fit the order and go."""
+    pages = list(pdf.pages)
+    for page in pages:
+        pdf.pages.remove(page)  # pikepdf: remove and append the same pages, in the order wanted
+    for page in reversed(pages):
+        pdf.pages.append(page)
+    if "/PageLabels" in pdf.Root:
+        del pdf.Root["/PageLabels"]
 
 
 def _strip_interactive(pdf: pikepdf.Pdf) -> None:

@@ -36,7 +36,7 @@ def make_package(book: Book, theme: Theme, vendor_name: str, manifest_file: Path
     interior, problems = make_pdf(book, theme, PRINT_PDF, manifest_file, lay_out_all)
     if interior is None or has_errors(problems):
         return None, problems
-    options, found = pdf_options(book, vendor, where, print_edition=True)
+    options, found = pdf_options(book, theme, vendor, where, print_edition=True)
     problems += found
     if options is None:
         return None, problems
@@ -71,6 +71,8 @@ def _spec(book: Book, vendor_name: str, interior: Edition, layout: CoverLayout, 
             "colour": "grayscale" if vendor.color == "gray" else "as designed",
         },
         "paper": book.print.paper,
+        # a book written right to left: uploaded last page first, the front cover on the left
+        "binding": "right (reverse)" if geometry.bound_right else "left",
         "spine": {"width_in": inches(layout.spine), "text": layout.spine_text,
                   "estimate": layout.spine_estimate},
         "cover": {"width_in": inches(layout.width), "height_in": inches(layout.height), "bleed_in": layout.bleed},
@@ -88,6 +90,8 @@ def _spec_text(spec: dict) -> str:
         f"Interior:     {interior['pdf']}, {interior['colour']}, bleed "
         + (", ".join(f"{side} {value} in" for side, value in interior["bleed_in"].items()) or "none"),
         f"Paper:        {spec['paper']}",
+        f"Binding:      {spec['binding']}" + (": interior last page first, front cover on the left of the spread"
+                                              if spec["binding"] != "left" else ""),
         f"Spine width:  {spine['width_in']} in" + (" (estimate: the vendor publishes no formula; check its template)"
                                                    if spine["estimate"] else ""),
         f"Spine text:   {'yes' if spine['text'] else 'no (too few pages)'}",

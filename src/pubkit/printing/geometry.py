@@ -44,6 +44,7 @@ class Geometry:
     margins: Margins
     bleed: dict[str, float]
     mirrored: bool  # print: left and right pages differ; screen: single-sided
+    bound_right: bool = False  # a book written right to left: its odd pages are left-hand pages
 
     @property
     def type_width(self) -> float:

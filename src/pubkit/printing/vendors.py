@@ -29,6 +29,10 @@ class Vendor:
     spine_extra: float  # inches added to the pages' thickness (Lulu's cover board)
     spine_estimate: bool  # True where the vendor publishes no formula and the factor is ours
     spine_text_from: int  # fewest pages that may carry spine text
+    # A book bound on the right (written right to left): "no", the vendor does not print it;
+    # "reversed", the interior is uploaded last page first and the cover's panels swapped;
+    # "as-read", the PDF in reading order (no vendor: the plain print edition).
+    reverse_binding: str = "no"
 
     @property
     def pdfx(self) -> bool:
@@ -49,14 +53,14 @@ VENDORS: dict[str, Vendor] = {
     # commonly quoted factor for its 50 lb papers, flagged as an estimate. Spine text from 48 pages.
     "ingram": Vendor("ingram", "IngramSpark", ("top", "bottom", "outside", "inside"), "always", 0.5, 0.5,
                      "pdf/x-3", "gray", False, 18, None, True, True,
-                     {"white": 0.0025, "cream": 0.0025, "color": 0.0025}, 0.0, True, 48),
+                     {"white": 0.0025, "cream": 0.0025, "color": 0.0025}, 0.0, True, 48, reverse_binding="reversed"),
     # Lulu: spine = pages / 444 + 0.06 in, whatever the paper. Lulu names no spine-text minimum;
     # pubkit uses KDP's 79 pages (a spine under about 0.2 in has no room for type).
     "lulu": Vendor("lulu", "Lulu", ("top", "bottom", "outside", "inside"), "always", 0.5, 0.5,
                    None, "gray", True, 32, None, True, False,
                    {paper: 1 / 444 for paper in PAPERS}, 0.06, False, 79),
     "none": Vendor("none", "no vendor", (), "theme", 0.25, 0.375, None, "any", True, 1, None, False, False,
-                   {"white": 0.002252, "cream": 0.0025, "color": 0.002347}, 0.0, False, 79),
+                   {"white": 0.002252, "cream": 0.0025, "color": 0.002347}, 0.0, False, 79, reverse_binding="as-read"),
 }
 
 # Covers (KDP's numbers, used for every vendor; unofficial): bleed on the outer edges, text kept

@@ -49,6 +49,8 @@ def epub_bytes(rendered: Rendered) -> bytes:
     publication.toc = [_ncx_entry(point, counter) for point in rendered.toc]
     publication.add_item(epub.EpubNcx())  # ebooklib's spine always names an NCX; old readers use it
     publication.spine = spine
+    if book.metadata.direction == "rtl":  # pages turn right to left (KDP refuses an RTL book without it)
+        publication.set_direction("rtl")
 
     raw = io.BytesIO()
     epub.write_epub(raw, publication, {
