@@ -99,11 +99,11 @@ def for_text(theme: "Theme", chars: Iterable[str], language: str, where: Locatio
         return dataclasses.replace(theme, fonts=base), []
     fonts = base + tuple(f for family in chosen for f in families[family])
     absent = sorted({f.path.name for f in fonts if not f.path.is_file()})
-    if absent:
-        return theme, [error("F002", f"this text needs the theme's {', '.join(chosen)} ({', '.join(absent)}), "
-                                     "which is not installed: `make fonts` fetches it", where)]
+    problems = [error("F002", f"this text needs the theme's {', '.join(chosen)} ({', '.join(absent)}), which is not "
+                              "installed: `make fonts` fetches it", where)] if absent else []
     stack = (*([own] if own else []), base[0].family if base else None, *(f for f in chosen if f != own))
-    return dataclasses.replace(theme, fonts=fonts, font_stack=tuple(f for f in stack if f)), []
+    return dataclasses.replace(theme, fonts=tuple(f for f in fonts if f.path.is_file()),
+                               font_stack=tuple(f for f in stack if f)), problems
 
 
 def _script_families(theme: "Theme") -> dict[str, list["Font"]]:

@@ -24,7 +24,7 @@ from ..build import BuildOptions, build, distinct_books
 from ..cache import STALE_TEMPORARY
 from ..diagnostics import Diagnostics, Location, error
 from ..files import write_atomically
-from ..fonts import characters, subset_font
+from ..fonts import characters, for_text, subset_font
 from ..progress import Progress
 from ..render import font_faces
 from ..theming import Theme, load_theme, theme_search_path
@@ -133,8 +133,10 @@ def site_files(listings: list[Listing], theme: Theme, words, info: SiteInfo) -> 
         files["sitemap.xml"] = sitemap([path for path in files if path.endswith(".html")], catalog, info)
         if (text := robots(info)) is not None:
             files["robots.txt"] = text
-    # The site's own pages in the theme's type, its fonts cut to the characters those pages show.
+    # The site's own pages in the theme's type, its fonts (those their scripts need: the catalog
+    # names books in any language) cut to the characters those pages show.
     chars = characters(list(pages.values()))
+    theme, _ = for_text(theme, chars, info.language, Location("site"))  # a font not fetched: that script unstyled
     files["css/fonts.css"] = font_faces(theme).encode("utf-8")
     for href, path in zip(STYLESHEETS[1:], theme.stylesheet_paths("web")):
         files[href] = path.read_bytes()

@@ -26,10 +26,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..diagnostics import Diagnostic, Location, error, warning
 from ..fonts import NOTDEF
+from . import actualtext
 from .labels import label_pages
 from .layout import Layout, PdfOptions, PdfResult
 from .overflow import cover_overflow, cut_footnotes
 from .tounicode import mend_to_unicode
+
+actualtext.install()  # the words of complex scripts, as written, for text extraction
 
 BASE_URL = "file:///pubkit-book/"
 FONTCONFIG_FILE = Path(__file__).with_name("fonts.conf")
