@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, build_in, copy_warnings_book, unavailable
+from conftest import FIXTURES, build_in, copy_samples, copy_warnings_book, unavailable
 
 
 def ace_command() -> list[str] | None:
@@ -48,7 +48,7 @@ def ace_failures(epub: Path, out: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def epubs(tmp_path_factory):
     root = tmp_path_factory.mktemp("ace")
-    shutil.copytree(ROOT / "books", root / "books")
+    copy_samples(root / "books")
     shutil.copytree(FIXTURES / "lenin-and-trotsky/books", root / "books", dirs_exist_ok=True)
     copy_warnings_book(root)  # a book that builds with warnings must pass Ace as well
     assert build_in(root, "--format", "epub") == 0

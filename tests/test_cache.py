@@ -21,7 +21,7 @@ import pytest
 from pubkit.cache import Cache
 from pubkit.cli import main
 
-from conftest import ROOT, png_bytes
+from conftest import ROOT, copy_samples, png_bytes
 
 FORMATS = ("--format", "epub", "--format", "print-pdf")
 BOOK = """
@@ -169,7 +169,7 @@ def test_one_job_and_several_print_and_write_the_same(tmp_path):
     results = []
     for jobs in ("1", "4"):
         root = tmp_path / f"j{jobs}"
-        shutil.copytree(ROOT / "books", root / "books")
+        copy_samples(root / "books")
         text = root / "books/texts/dispatches/01-the-price-of-bread.md"
         text.write_text(text.read_text() + "\nSee [nothing](#nowhere).\n")  # a warning
         run_ = subprocess.run([sys.executable, "-m", "pubkit", "build", "-j", jobs], cwd=root, capture_output=True,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pikepdf
@@ -19,7 +18,7 @@ from pubkit.paged.covers import cover_layout
 from pubkit.printing.profiles import GENERIC_CMYK
 from pubkit.printing.vendors import VENDORS, spine_width
 
-from conftest import build_in, ROOT
+from conftest import ROOT, build_in, copy_samples
 
 SIX_BY_NINE = (6.0, 9.0)
 
@@ -67,7 +66,7 @@ def test_barcode_box_sits_clear_of_the_spine_and_the_bottom_trim():
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory):
     root = tmp_path_factory.mktemp("pod")
-    shutil.copytree(ROOT / "books", root / "books")
+    copy_samples(root / "books")
     vendors = ["kdp", "lulu"] + (["ingram"] if GENERIC_CMYK.is_file() else [])
     pods = [arg for vendor in vendors for arg in ("--pod", vendor)]
     assert build_in(root, "--format", "epub", *pods) == 0
@@ -221,7 +220,7 @@ def test_spine_text_appears_on_a_thick_book_only(tmp_path, packages, capsys):
 
 
 def test_a_description_too_long_for_the_back_cover_is_refused(tmp_path, capsys):
-    shutil.copytree(ROOT / "books", tmp_path / "books")
+    copy_samples(tmp_path / "books")
     manifest = tmp_path / "books/the-apparatus.yaml"
     blurb = "This pamphlet argues, chapter by chapter, how an apparatus came to rule the party it served. " * 18
     manifest.write_text(re.sub(r"description: \|\n(  .*\n)+", f"description: '{blurb}'\n", manifest.read_text())
@@ -235,7 +234,7 @@ def test_a_description_too_long_for_the_back_cover_is_refused(tmp_path, capsys):
 # --- the e-book cover ---------------------------------------------------------------------------
 
 def test_a_subtitle_too_long_for_the_ebook_cover_is_refused(tmp_path, capsys):
-    shutil.copytree(ROOT / "books", tmp_path / "books")
+    copy_samples(tmp_path / "books")
     manifest = tmp_path / "books/dispatches.yaml"
     subtitle = "Reports and letters from the factories, the barracks, the ports and the villages, with replies. " * 16
     manifest.write_text(re.sub(r"^subtitle: .*$", f"subtitle: '{subtitle}'", manifest.read_text(), flags=re.M))
@@ -267,7 +266,7 @@ def test_the_epub_carries_the_generated_cover(packages):
 
 
 def test_the_manifests_vendor_package_reuses_the_print_edition(tmp_path):
-    shutil.copytree(ROOT / "books", tmp_path / "books")
+    copy_samples(tmp_path / "books")
     manifest = tmp_path / "books/dispatches.yaml"
     manifest.write_text(manifest.read_text() + "print: {pod: kdp}\n")
     assert build_in(tmp_path, "--format", "print-pdf", "books/dispatches.yaml") == 0
@@ -292,7 +291,7 @@ def test_no_page_is_laid_out_in_the_builds_own_process(tmp_path, monkeypatch):
         return render(self, *args, **kwargs)
 
     monkeypatch.setattr(weasyprint.HTML, "render", counted)
-    shutil.copytree(ROOT / "books", tmp_path / "books")
+    copy_samples(tmp_path / "books")
     assert build_in(tmp_path, "-j", "2", "--format", "epub", "--pod", "kdp", "--pod", "lulu", "books/dispatches.yaml") == 0
     assert (tmp_path / "build/dispatches/pod-lulu/cover.pdf").is_file()
     assert in_this_process == []

@@ -14,7 +14,7 @@ from lxml import etree
 
 from pubkit.checks.epubcheck import run_epubcheck, unavailable_reason
 
-from conftest import build_in, copy_warnings_book, FIXTURES, MINIMAL_MANIFEST, ROOT, epub_files, png_bytes
+from conftest import FIXTURES, MINIMAL_MANIFEST, ROOT, build_in, copy_samples, copy_warnings_book, epub_files, png_bytes
 
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
@@ -30,7 +30,7 @@ def built(tmp_path_factory):
     """The sample books, the issue's manifest (stub texts), two variants, and a book full of
     warning-level mistakes (which must build, and stay valid), built once."""
     root = tmp_path_factory.mktemp("books")
-    shutil.copytree(ROOT / "books", root / "books")
+    copy_samples(root / "books")
     shutil.copytree(FIXTURES / "lenin-and-trotsky/books", root / "books", dirs_exist_ok=True)
     copy_warnings_book(root)
     (root / "books/images").mkdir()
@@ -198,7 +198,7 @@ def test_same_inputs_give_the_same_bytes(tmp_path, monkeypatch):
     digests = []
     for run in range(2):
         root = tmp_path / f"run{run}"
-        shutil.copytree(ROOT / "books", root / "books")
+        copy_samples(root / "books")
         for text in (root / "books").rglob("*.md"):
             os.utime(text, (1_000_000 * (run + 1), 1_000_000 * (run + 1)))  # file times must not leak in
         assert build(root, "books/the-apparatus.yaml") == 0
@@ -207,7 +207,7 @@ def test_same_inputs_give_the_same_bytes(tmp_path, monkeypatch):
 
 
 def test_source_date_epoch_sets_the_modified_date(tmp_path, monkeypatch):
-    shutil.copytree(ROOT / "books", tmp_path / "books")
+    copy_samples(tmp_path / "books")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert build(tmp_path, "books/dispatches.yaml") == 0
     modified = opf(tmp_path / "build/dispatches/dispatches.epub").xpath(
@@ -216,7 +216,7 @@ def test_source_date_epoch_sets_the_modified_date(tmp_path, monkeypatch):
 
 
 def test_a_failed_build_leaves_the_previous_epub_intact(tmp_path, capsys):
-    shutil.copytree(ROOT / "books", tmp_path / "books")
+    copy_samples(tmp_path / "books")
     assert build(tmp_path, "books/dispatches.yaml") == 0
     epub = tmp_path / "build/dispatches/dispatches.epub"
     before = epub.read_bytes()
@@ -229,7 +229,7 @@ def test_a_failed_build_leaves_the_previous_epub_intact(tmp_path, capsys):
 
 
 def test_raw_html_never_reaches_the_epub(tmp_path):
-    shutil.copytree(ROOT / "books", tmp_path / "books")
+    copy_samples(tmp_path / "books")
     text = tmp_path / "books/texts/dispatches/01-the-price-of-bread.md"
     text.write_text(text.read_text() + '\n<script src="https://evil.example/x.js">steal()</script>\n\n'
                     '<img src="https://evil.example/p.png"> and <iframe src="https://evil.example/"></iframe>'

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pikepdf
 
-from conftest import ROOT
+from conftest import ROOT, copy_samples
 
 ROUNDS = int(os.environ.get("PUBKIT_KILL_ROUNDS", "50"))
 BOOK = "books/the-apparatus.yaml"
@@ -62,7 +62,7 @@ def outputs(root: Path) -> dict[str, bytes]:
 
 def test_a_build_killed_at_random_moments_never_leaves_a_broken_file(tmp_path):
     root = tmp_path / "project"
-    shutil.copytree(ROOT / "books", root / "books")
+    copy_samples(root / "books")
     chapter = root / "books/texts/the-apparatus/03-the-struggle.md"
     if not chapter.exists():
         chapter = sorted((root / "books/texts/the-apparatus").glob("0*.md"))[-1]

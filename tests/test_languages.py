@@ -7,7 +7,6 @@ have generated may appear in them.
 from __future__ import annotations
 
 import re
-import shutil
 import string
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import yaml
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import MINIMAL_MANIFEST, ROOT, build_in, epub_files
+from conftest import MINIMAL_MANIFEST, ROOT, build_in, copy_samples, epub_files
 
 LOCALES = ROOT / "themes/classic/locales"
 SHIPPED = ("en", "es", "fr", "de", "it", "pt", "ru")
@@ -51,7 +50,7 @@ def test_every_shipped_language_has_every_word_with_its_placeholders(tag):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("languages")
-    shutil.copytree(ROOT / "books", root / "books")
+    copy_samples(root / "books")
     assert build_in(root, "books/la-comision.yaml", "books/pisma.yaml", "--strict") == 0
     return root / "build"
 

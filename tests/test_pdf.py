@@ -19,7 +19,7 @@ from pubkit.printing.geometry import Geometry, Margins
 from pubkit.printing.profiles import GENERIC_CMYK
 from pubkit.printing.vendors import VENDORS
 
-from conftest import build_in, ROOT, words
+from conftest import ROOT, build_in, copy_samples, words
 from pagefill import mid_section_fills
 
 PT = 72
@@ -37,7 +37,7 @@ def variant(root: Path, name: str, source: str, settings: str) -> None:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("pdf")
-    shutil.copytree(ROOT / "books", root / "books")
+    copy_samples(root / "books")
     variant(root, "kdp", "the-apparatus", "{pod: kdp}")
     variant(root, "lulu", "the-apparatus", "{pod: lulu, trim: 5.5x8.5in}")
     variant(root, "endnotes", "dispatches", "{notes: endnotes, trim: a5}")
@@ -366,7 +366,7 @@ def test_lulu_interior_is_gray(built):
 
 def test_builds_are_reproducible(built, tmp_path):
     again = tmp_path / "again"
-    shutil.copytree(ROOT / "books", again / "books")
+    copy_samples(again / "books")
     assert build(again, "books/dispatches.yaml") == 0
     for kind in ("print", "screen"):
         first = hashlib.sha256(pdf(built, "dispatches", kind).read_bytes()).hexdigest()

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from lxml import etree, html
 
-from conftest import ROOT
+from conftest import ROOT, copy_samples
 from pubkit.cli import main
 from sitecheck import axe_script, browser, nu_check, opds1_schema, opds2_validator, served
 
@@ -41,7 +41,7 @@ def run_in(root: Path, *args: str) -> int:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("site")
-    shutil.copytree(ROOT / "books", root / "books")
+    copy_samples(root / "books")
     assert run_in(root, "site", "-j", "2") == 0
     return root
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, copy_samples
 from test_kill import check_outputs
 
 BOOK = "books/the-apparatus.yaml"
@@ -59,7 +59,7 @@ def project(tmp_path_factory):
     if not Path("/proc/self/stat").exists():
         pytest.skip("needs /proc to see which processes are left (Linux)")
     root = tmp_path_factory.mktemp("stop")
-    shutil.copytree(ROOT / "books", root / "books")
+    copy_samples(root / "books")
     return root
 
 
