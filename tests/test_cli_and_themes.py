@@ -130,6 +130,23 @@ def test_a_private_use_character_no_font_has_is_told_once_at_its_place(project, 
                     "the theme's fonts (Charis SIL): the theme needs a font for Unknown"]
 
 
+def test_a_script_font_not_fetched_is_an_error_only_for_a_book_that_needs_it(project, capsys):
+    """The Chinese faces are fetched at setup (make fonts): a theme naming one that is not there
+    still builds books without Chinese, and one with Chinese gets F002 and writes nothing."""
+    charis = "\n".join(f"  - {{family: Charis SIL, file: {ROOT}/themes/classic/fonts/CharisSIL-{face}.ttf, weight: {w}, style: {s}}}"
+                       for face, w, s in (("Regular", 400, "normal"), ("Italic", 400, "italic"), ("Bold", 700, "normal")))
+    project.write({"themes/fetchless/theme.yaml": f"name: fetchless\nextends: classic\nfonts:\n{charis}\n"
+                                                  "  - {family: Noto Serif SC, file: fonts/not-fetched.otf, script: Hani}\n",
+                   "books/a.yaml": MINIMAL_MANIFEST + "theme: fetchless\n", **TEXTS,
+                   "books/b.yaml": (MINIMAL_MANIFEST + "theme: fetchless\n").replace("texts/one.md", "texts/two.md"),
+                   "books/texts/two.md": "# Two\n\nThe sign \u6f22.\n"})
+    assert project.pubkit("books/a.yaml", capsys=capsys).code == 0
+    run = project.pubkit("books/b.yaml", capsys=capsys)
+    assert run.code == 1 and not (project.root / "build/b").exists()
+    assert ("books/b.yaml: error[F002]: this text needs the theme's Noto Serif SC (not-fetched.otf), which is not "
+            "installed: `make fonts` fetches it") in run.err.splitlines()
+
+
 def test_a_text_in_another_script_gets_that_scripts_font_and_only_it(project, capsys):
     """Arabic quoted in an English book: Noto Naskh Arabic joins Charis SIL (the EPUB embeds a
     subset of both, nothing of the other scripts' fonts), and no error."""

@@ -61,6 +61,12 @@ def test_barcode_box_sits_clear_of_the_spine_and_the_bottom_trim():
     assert cover_layout(SIX_BY_NINE, VENDORS["kdp"], "white", 200, False).barcode is None
 
 
+def test_bound_on_the_right_the_barcode_is_on_the_right_panel_beside_the_spine():
+    layout = cover_layout(SIX_BY_NINE, VENDORS["ingram"], "white", 200, True, bound_right=True)
+    assert layout.barcode.x == pytest.approx(6.0 + layout.spine + 0.25)  # the back panel starts after the spine
+    assert layout.barcode.y + layout.barcode.height == pytest.approx(9.0 - 0.25)
+
+
 # --- built packages ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

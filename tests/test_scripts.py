@@ -227,18 +227,32 @@ def test_persian_folios_and_note_numbers_in_persian_digits(built):
     assert not re.search(r"[0-9]", part + chapter)  # no European digit, though the source wrote none either
 
 
-def test_an_rtl_book_for_ingramspark_is_reversed_and_refused_by_kdp(built, capsys):
-    root = built
-    assert build_in(root, "books/sawt-al-matbaa.yaml", "--pod", "ingram") == 0
-    package = root / "build/sawt-al-matbaa/pod-ingram"
-    interior = pdftotext(package / "interior.pdf").split("\f")
-    reading = pdftotext(root / "build/sawt-al-matbaa/sawt-al-matbaa-print.pdf").split("\f")
-    assert len(interior[:-1]) % 2 == 0
-    assert interior[len(interior) - 2].strip() == reading[0].strip() == "صوت المطبعة"  # the half title, last
+def test_an_rtl_book_for_ingramspark_is_reversed_and_refused_by_kdp(built, tmp_path, capsys):
+    """IngramSpark takes a book bound on the right last page first, its cover's front on the left
+    (the barcode on the back, now on the right, beside the spine, its digits in their own order);
+    KDP does not print such a book."""
+    shutil.copytree(built / "books", tmp_path / "books")
+    manifest = tmp_path / "books/sawt-al-matbaa.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "isbn: {print: 978-0-306-40615-7}\n", encoding="utf-8")
+    assert build_in(tmp_path, "books/sawt-al-matbaa.yaml", "--pod", "ingram") == 0
+    package = tmp_path / "build/sawt-al-matbaa/pod-ingram"
+    interior = pdftotext(package / "interior.pdf").split("\f")[:-1]
+    reading = pdftotext(tmp_path / "build/sawt-al-matbaa/sawt-al-matbaa-print.pdf").split("\f")[:-1]
+    assert len(interior) % 2 == 0
+    assert interior[-1].strip() == reading[0].strip() == "صوت المطبعة"  # the half title, last
+    assert [page.strip() for page in interior[-len(reading):]] == [page.strip() for page in reversed(reading)]
     spec = (package / "spec.txt").read_text(encoding="utf-8")
     assert "Binding:      right (reverse): interior last page first, front cover on the left" in spec
+    cover = subprocess.run(["pdftotext", "-bbox", str(package / "cover.pdf"), "-"], capture_output=True, text=True).stdout
+    words = [(float(x0), float(y1) - float(y0), word) for x0, y0, y1, word
+             in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>', cover)]
+    width = float(re.search(r'<page width="([\d.]+)"', cover)[1])
+    title = max(words, key=lambda word: word[1])  # the largest type: the front's title
+    isbn = next(word for word in words if word[2] == "978-0-306-40615-7")
+    assert title[0] < width / 2 < isbn[0]  # front on the left, back (and barcode) on the right
+    assert re.search(r"9\s+780306\s+406157", pdftotext(package / "cover.pdf"))
     capsys.readouterr()
-    assert build_in(root, "books/sawt-al-matbaa.yaml", "--pod", "kdp") == 1
+    assert build_in(tmp_path, "books/sawt-al-matbaa.yaml", "--pod", "kdp") == 1
     assert ("error[P011]: a book written right to left is bound on the right, which Amazon KDP does not print"
             in capsys.readouterr().err)
-    assert not (root / "build/sawt-al-matbaa/pod-kdp").exists()
+    assert not (tmp_path / "build/sawt-al-matbaa/pod-kdp").exists()

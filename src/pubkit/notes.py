@@ -18,6 +18,8 @@ def place_notes(book: Book, mode: str, on_paper: bool) -> Book:
     template), on paper each sits where it is called (CSS float: footnote). Endnotes keep the notes
     section. On paper no note has a backlink."""
     sections = book.sections
+    if book.words.digits("0123456789") != "0123456789":  # note numbers in the language's digits (Persian ۱۲۳)
+        sections = tuple(_in_digits(s, book.words.digits) for s in sections)
     if mode == "footnotes":
         sections = tuple(s for s in sections if s.role != "notes")
         if on_paper:
@@ -26,6 +28,14 @@ def place_notes(book: Book, mode: str, on_paper: bool) -> Book:
         sections = tuple(dataclasses.replace(s, notes=tuple(dataclasses.replace(n, html=BACKLINK.sub("", n.html))
                                                             for n in s.notes)) for s in sections)
     return dataclasses.replace(book, sections=sections)
+
+
+def _in_digits(section: Section, digits) -> Section:
+    def number(match: re.Match) -> str:
+        return match[0][:match.start(3) - match.start()] + digits(match[3]) + "</a>"
+
+    return dataclasses.replace(section, html=NOTEREF.sub(number, section.html),
+                               title_html=NOTEREF.sub(number, section.title_html))
 
 
 def _footnotes_at_calls(section: Section) -> Section:
