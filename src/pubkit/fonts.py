@@ -23,7 +23,7 @@ from fontTools import unicodedata as scripts
 
 from .diagnostics import Diagnostic, Location, error
 from .parsing.characters import location_at
-from .words import candidates
+from .words import FALLBACK, candidates
 
 if TYPE_CHECKING:
     from .model import Book, Metadata
@@ -118,7 +118,7 @@ def _script_families(theme: "Theme") -> dict[str, list["Font"]]:
 def _own_family(families: dict[str, list["Font"]], language: str) -> str | None:
     """The family a language's text is set in first: the one naming the most particular form of
     the language ('zh-Hant' before 'zh')."""
-    for tag in candidates(language)[:-1] if language.lower() != "en" else ():
+    for tag in (tag for tag in candidates(language) if tag != FALLBACK):
         for family, fonts in families.items():
             if any(tag.lower() == named.lower() for named in fonts[0].languages):
                 return family
@@ -164,10 +164,12 @@ def metadata_characters(metadata: "Metadata") -> set[str]:
 
 def book_characters(book: "Book") -> set[str]:
     """Every character a book shows: its texts, their titles, and the manifest's words."""
-    shown = metadata_characters(book.metadata)
-    for section in book.sections:
-        shown |= section.characters | set(section.title) | set(section.subtitle or "")
-    return shown
+    return metadata_characters(book.metadata).union(*(_shown(section) for section in book.sections))
+
+
+def _shown(section) -> set[str]:
+    """A section's characters: its text and notes, and its title (headings, contents, running heads)."""
+    return section.characters | set(section.title) | set(section.subtitle or "")
 
 
 def missing_glyphs(book: "Book", theme: "Theme", manifest: Path) -> list[Diagnostic]:
@@ -175,8 +177,7 @@ def missing_glyphs(book: "Book", theme: "Theme", manifest: Path) -> list[Diagnos
     (in a PDF: a missing-glyph box): an error, at the character's first place. A text's title
     counts as well as its body (headings, the contents, running heads), and the manifest's
     words as well (the cover and title page)."""
-    shown = [(section.characters | set(section.title) | set(section.subtitle or ""), section.file or section.id, section.file)
-             for section in book.sections]
+    shown = [(_shown(section), section.file or section.id, section.file) for section in book.sections]
     return _missing(shown, theme) + missing_in_manifest(book.metadata, theme, manifest)
 
 
