@@ -1,8 +1,10 @@
 """One PDF edition of a book: geometry, render, lay out, finish for the vendor, preflight.
 
-The gutter depends on the page count and the page count on the gutter, so a print interior is
-laid out once with the gutter for the theme's margins and laid out again only if the pages it
-produced call for a wider one.
+The gutter depends on the page count, so a print interior is laid out with the gutter for the
+theme's margins and, if the pages it produced call for a wider one, finished with that gutter. A
+wider gutter keeps the text block's width (printing/geometry.py): laid out in pieces, only the
+skeleton (running heads, folios) is laid out again and the pieces' pages are moved outward as they
+are joined; laid out whole, the book is laid out again, to the same page count.
 
 A print edition whose theme allows it is laid out in pieces (render.py, join.py): each body and
 back section alone, then the skeleton that paginates the whole book, then the two joined. The
@@ -61,13 +63,17 @@ def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path,
         return None, problems
     options = dataclasses.replace(options, body_anchor=book.first_body.id if book.first_body else None)
     in_pieces = is_print and theme.print_in_pieces
+    pieces = None
     for _ in range(2):
         rendered, found = render_book(book, theme, fmt, geometry, in_pieces=in_pieces)
         problems += found
         if rendered is None:
             return None, problems
         if in_pieces:
-            data, pages, found = _in_pieces(rendered, options, theme, lay_out_all)
+            if pieces is None or abs(pieces.geometry.type_width - geometry.type_width) > 1e-6:
+                pieces = _lay_out_pieces(rendered, geometry, options, lay_out_all)
+                problems += pieces.problems
+            data, pages, found = _join(rendered, pieces, geometry, options, theme, lay_out_all)
         else:
             [(result, found)] = lay_out_all([layout_of(rendered, rendered.documents[0].xhtml, options)])
             data, pages = result.data, result.pages
@@ -88,22 +94,38 @@ def make_pdf(book: Book, theme: Theme, fmt: Format, manifest_file: Path,
     return Edition(data, pages, geometry), problems
 
 
-def _in_pieces(rendered, options: PdfOptions, theme: Theme, lay_out_all: LayOutAll):
-    """Lay out each piece alone (subset fonts, plain PDF), the skeleton with their page counts
-    (the edition's PDF flavour, page labels), and join them with the theme's fonts whole."""
+@dataclass(frozen=True)
+class _Pieces:
+    """The body and back sections laid out alone, on pages of ``geometry``."""
+    geometry: Geometry
+    ids: tuple[str, ...]
+    results: tuple[PdfResult, ...]
+    problems: list[Diagnostic]
+
+
+def _lay_out_pieces(rendered, geometry: Geometry, options: PdfOptions, lay_out_all: LayOutAll) -> _Pieces:
+    """Each piece alone (subset fonts, plain PDF)."""
     piece_options = PdfOptions(gray_images=options.gray_images)
     laid_out = lay_out_all([layout_of(rendered, piece.xhtml, piece_options, check_stylesheets=False)
                             for piece in rendered.documents])
-    problems = [problem for _, found in laid_out for problem in found]
-    pages = {piece.id: result.pages for piece, (result, _) in zip(rendered.documents, laid_out)}
+    return _Pieces(geometry, tuple(piece.id for piece in rendered.documents), tuple(result for result, _ in laid_out),
+                   [problem for _, found in laid_out for problem in found])
+
+
+def _join(rendered, pieces: _Pieces, geometry: Geometry, options: PdfOptions, theme: Theme, lay_out_all: LayOutAll):
+    """The skeleton laid out with the pieces' page counts (the edition's PDF flavour, page labels)
+    and the pieces joined onto it, the theme's fonts whole; pieces laid out with a narrower
+    gutter are moved outward by the difference."""
+    pages = {piece_id: result.pages for piece_id, result in zip(pieces.ids, pieces.results)}
     skeleton_options = dataclasses.replace(options, full_fonts=False, body_anchor=None)  # labels: the join's
-    [(skeleton, found)] = lay_out_all([layout_of(rendered, fill_skeleton(rendered.skeleton, pages), skeleton_options)])
-    problems += found
+    [(skeleton, problems)] = lay_out_all([layout_of(rendered, fill_skeleton(rendered.skeleton, pages), skeleton_options)])
+    shift = (geometry.margins.inside - pieces.geometry.margins.inside) * 72
     try:
-        data = join_pieces(skeleton.data, [(piece.id, result.data) for piece, (result, _) in zip(rendered.documents, laid_out)],
-                           tuple(font.path for font in theme.fonts) if options.full_fonts else (), options.body_anchor)
+        data = join_pieces(skeleton.data, [(piece_id, result.data) for piece_id, result in zip(pieces.ids, pieces.results)],
+                           tuple(font.path for font in theme.fonts) if options.full_fonts else (), options.body_anchor,
+                           shift=shift, bound_right=geometry.bound_right)
     except JoinError as exc:
-        return None, 0, problems + [error("H012", f"the print edition cannot be joined from its pieces: {exc}; set "
-                                                  "print: {in_pieces: false} in the theme's theme.yaml",
-                                          Location(f"theme {theme.name}"))]
-    return data, skeleton.pages, problems
+        return None, 0, list(problems) + [error("H012", f"the print edition cannot be joined from its pieces: {exc}; set "
+                                                        "print: {in_pieces: false} in the theme's theme.yaml",
+                                                Location(f"theme {theme.name}"))]
+    return data, skeleton.pages, list(problems)

@@ -31,9 +31,13 @@ class JoinError(Exception):
     """The skeleton and the pieces do not fit together (a bug, not an editor's mistake)."""
 
 
-def join_pieces(skeleton: bytes, pieces: list[tuple[str, bytes]], fonts: tuple[Path, ...], first_body: str | None) -> bytes:
+def join_pieces(skeleton: bytes, pieces: list[tuple[str, bytes]], fonts: tuple[Path, ...], first_body: str | None,
+                shift: float = 0.0, bound_right: bool = False) -> bytes:
     """``pieces``: (section id, PDF) in reading order; ``fonts``: the theme's font files, embedded
-    whole (none: the subsets stay); ``first_body``: the section whose page is numbered 1."""
+    whole (none: the subsets stay); ``first_body``: the section whose page is numbered 1;
+    ``shift``: points by which the pieces' text moves away from the gutter (they were laid out
+    with a narrower one), rightward on right-hand pages, leftward on left-hand ones (odd pages
+    are right-hand pages, unless the book is ``bound_right``)."""
     with pikepdf.open(io.BytesIO(skeleton)) as book:
         destinations = pikepdf.NameTree(book.Root.Names.Dests)
         index = {page.objgen: number for number, page in enumerate(book.pages)}
@@ -43,10 +47,11 @@ def join_pieces(skeleton: bytes, pieces: list[tuple[str, bytes]], fonts: tuple[P
                 if start + len(piece.pages) > len(book.pages):
                     raise JoinError(f"piece {section_id} has {len(piece.pages)} pages, the skeleton has room for fewer")
                 targets = [book.pages[start + n] for n in range(len(piece.pages))]
-                for page, target in zip(piece.pages, targets):
-                    _overlay(book, target, page)
-                    _move_links(book, target, page)
-                _move_destinations(book, destinations, piece, targets)
+                moves = [shift if ((start + n) % 2 == 0) != bound_right else -shift for n in range(len(targets))]
+                for page, target, dx in zip(piece.pages, targets, moves):
+                    _overlay(book, target, page, dx)
+                    _move_links(book, target, page, dx)
+                _move_destinations(book, destinations, piece, targets, moves)
         _whole_fonts(book, fonts)
         if first_body in destinations:
             label_pages(book, index[destinations[first_body][0].objgen])
@@ -56,7 +61,7 @@ def join_pieces(skeleton: bytes, pieces: list[tuple[str, bytes]], fonts: tuple[P
         return out.getvalue()
 
 
-def _overlay(book: pikepdf.Pdf, target: pikepdf.Page, page: pikepdf.Page) -> None:
+def _overlay(book: pikepdf.Pdf, target: pikepdf.Page, page: pikepdf.Page, dx: float) -> None:
     """The piece's page, drawn over the skeleton's, under a fixed name (pikepdf's add_overlay
     names it at random, and the same inputs must give the same bytes)."""
     form = book.copy_foreign(page.as_form_xobject())
@@ -68,12 +73,20 @@ def _overlay(book: pikepdf.Pdf, target: pikepdf.Page, page: pikepdf.Page) -> Non
     # WeasyPrint's page stream changes the transformation without restoring it: draw the piece
     # after the skeleton's drawing is closed in q ... Q, in the page's own coordinates
     target.contents_add(book.make_stream(b"q\n"), prepend=True)
-    target.contents_add(book.make_stream(b"\nQ\nq /PubkitPiece Do Q\n"), prepend=False)
+    move = b"1 0 0 1 %s 0 cm " % _number(dx) if dx else b""
+    target.contents_add(book.make_stream(b"\nQ\nq " + move + b"/PubkitPiece Do Q\n"), prepend=False)
 
 
-def _move_links(book: pikepdf.Pdf, target: pikepdf.Page, page: pikepdf.Page) -> None:
+def _number(value: float) -> bytes:
+    return f"{value:.4f}".rstrip("0").rstrip(".").encode()
+
+
+def _move_links(book: pikepdf.Pdf, target: pikepdf.Page, page: pikepdf.Page, dx: float) -> None:
     for annotation in page.obj.get("/Annots") or []:
         moved = book.copy_foreign(annotation)
+        if dx and "/Rect" in moved:
+            x0, y0, x1, y1 = (float(v) for v in moved.Rect)
+            moved.Rect = pikepdf.Array([x0 + dx, y0, x1 + dx, y1])
         action = moved.get("/A")
         uri = str(action.get("/URI", "")) if action is not None else ""
         if uri.startswith(ELSEWHERE):  # a link into another piece: to its named destination
@@ -87,15 +100,18 @@ def _move_links(book: pikepdf.Pdf, target: pikepdf.Page, page: pikepdf.Page) -> 
 
 
 def _move_destinations(book: pikepdf.Pdf, destinations: pikepdf.NameTree, piece: pikepdf.Pdf,
-                       targets: list[pikepdf.Page]) -> None:
-    """The piece's anchors (headings, notes, its own section) at the same place on the book's pages."""
+                       targets: list[pikepdf.Page], moves: list[float]) -> None:
+    """The piece's anchors (headings, notes, its own section) at the same place on the book's
+    pages (an /XYZ destination's left moved with the text)."""
     if "/Names" not in piece.Root or "/Dests" not in piece.Root.Names:
         return
-    pages = {page.objgen: target for page, target in zip(piece.pages, targets)}
+    pages = {page.objgen: (target, dx) for page, target, dx in zip(piece.pages, targets, moves)}
     for name, destination in pikepdf.NameTree(piece.Root.Names.Dests).items():
-        target = pages[destination[0].objgen]
-        destinations[name] = pikepdf.Array([target.obj, *[book.copy_foreign(v) if isinstance(v, pikepdf.Object)
-                                                          and v.is_indirect else v for v in list(destination)[1:]]])
+        target, dx = pages[destination[0].objgen]
+        rest = [book.copy_foreign(v) if isinstance(v, pikepdf.Object) and v.is_indirect else v for v in list(destination)[1:]]
+        if dx and len(rest) >= 2 and rest[0] == pikepdf.Name.XYZ and rest[1] is not None:
+            rest[1] = float(rest[1]) + dx
+        destinations[name] = pikepdf.Array([target.obj, *rest])
 
 
 def _whole_fonts(book: pikepdf.Pdf, theme_fonts: tuple[Path, ...]) -> None:

@@ -56,14 +56,19 @@ class Geometry:
 
 
 def print_geometry(trim: tuple[float, float], theme: Margins, vendor: Vendor, pages: int, theme_bleeds: bool) -> Geometry:
+    """The page of a print edition of ``pages`` pages. A thick book needs a wider gutter; the text
+    block keeps its width and moves outward (the outer margin gives what the gutter takes, down
+    to the vendor's minimum), so the text laid out for a thinner book only moves (edition.py)."""
     bleeds = vendor.bleed_when == "always" or theme_bleeds
     bleed = {side: BLEED for side in vendor.bleed_sides} if bleeds else {}
     floor = vendor.min_margin_bleed if bleed else vendor.min_margin
+    least = max(theme.inside, minimum_gutter(0), vendor.min_margin if vendor.name != "kdp" else 0)  # a thin book's gutter
+    inside = max(least, minimum_gutter(pages))
     margins = Margins(
         top=max(theme.top, floor),
         bottom=max(theme.bottom, floor),
-        outside=max(theme.outside, floor),
-        inside=max(theme.inside, minimum_gutter(pages), vendor.min_margin if vendor.name != "kdp" else 0),
+        outside=max(max(theme.outside, floor) - (inside - least), floor),
+        inside=inside,
     )
     return Geometry(trim[0], trim[1], margins, bleed, mirrored=True)
 
