@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: books test fonts fuzz bench bench-catalog clean
+.PHONY: books test fonts fuzz bench bench-catalog bench-long clean
 
 $(BIN)/pubkit: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ bench: $(BIN)/pubkit
 bench-catalog: $(BIN)/pubkit
 	$(BIN)/python bench/catalog_bench.py --books 1000
 	$(BIN)/python bench/concurrent_builds.py --rounds 200
+
+# Long books (about 300, 1,000 and 2,000 pages): time and memory against the page count (about 20 min).
+bench-long: $(BIN)/pubkit
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/long_book_bench.py
 
 clean:
 	rm -rf build
