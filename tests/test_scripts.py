@@ -111,7 +111,7 @@ def built(tmp_path_factory):
     for tag, (_, chapter, text) in CHAPTERS.items():
         (books / f"book-{tag}.yaml").write_text(manifest(tag), encoding="utf-8")
         (books / "texts" / f"{tag}.md").write_text(f"# {chapter}\n\n{text}", encoding="utf-8")
-    formats = ("--format", "epub", "--format", "screen-pdf", "--format", "print-pdf")
+    formats = ("--format", "epub", "--format", "screen-pdf", "--format", "print-pdf", "--format", "web")
     assert build_in(root, *formats, "--check", "--strict") == 0  # EPUBCheck 0/0, no warning at all
     return root
 
@@ -192,6 +192,11 @@ def test_direction_spine_reading_order_and_the_gutters_side(built, tag):
     chapter = next(data.decode() for name, data in files.items() if name.endswith(".xhtml") and "<h1" in data.decode()
                    and "epub:type=\"bodymatter\"" in data.decode())
     assert f'lang="{tag}"' in chapter and f'dir="{"rtl" if rtl else "ltr"}"' in chapter
+    pages = sorted((built / "build" / slug(tag) / "web").glob("*.html"))  # the web edition's
+    assert len(pages) >= 5
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert re.search(f'<html lang="{tag}" dir="{"rtl" if rtl else "ltr"}"', html), page.name
     for edition in ("screen", "print"):
         with pikepdf.open(built / "build" / slug(tag) / f"{slug(tag)}-{edition}.pdf") as pdf:
             direction = (pdf.Root.get("/ViewerPreferences") or {}).get("/Direction")
