@@ -194,6 +194,32 @@ def test_fonts_are_subset_and_declared(built):
     assert b'font-family: "Charis SIL"' in files["EPUB/css/fonts.css"]
 
 
+@pytest.mark.parametrize("font, text", [
+    ("CharisSIL-Regular.ttf", "A fine office, WAVE and Tavern: first affinity."),  # ligatures, kerning
+    ("NotoNaskhArabic-Regular.ttf", "العدد الأول كانت المطبعة تعمل"),  # joining forms, marks
+    ("NotoSerifDevanagari-Regular.ttf", "पहली सर्दी में मज़दूरिनों ने निश्चय किया"),  # conjuncts, vowel signs
+])
+def test_a_subset_font_shapes_text_as_the_whole_font_does(font, text):
+    """The subset a reader gets keeps every OpenType feature: shaped by HarfBuzz, the text gets as
+    many glyphs, for the same characters, at the same advances and offsets as with the whole font
+    (a lost ligature, kerning pair or joining form changes them; glyph names are not kept)."""
+    import uharfbuzz as hb
+
+    from pubkit.fonts import subset_font
+
+    path = ROOT / "themes/classic/fonts" / font
+    shaped = []
+    for data in (path.read_bytes(), subset_font(path, frozenset(text))):
+        hb_font = hb.Font(hb.Face(hb.Blob(data)))
+        buffer = hb.Buffer()
+        buffer.add_str(text)
+        buffer.guess_segment_properties()
+        hb.shape(hb_font, buffer)
+        shaped.append([(i.cluster, p.x_advance, p.x_offset, p.y_offset)
+                       for i, p in zip(buffer.glyph_infos, buffer.glyph_positions)])
+    assert shaped[0] == shaped[1]
+
+
 def test_same_inputs_give_the_same_bytes(tmp_path, monkeypatch):
     digests = []
     for run in range(2):

@@ -61,7 +61,9 @@ def subset_font(path: Path, chars: frozenset[str]) -> bytes:
         request = hb.SubsetInput()
         for char in chars:
             request.unicode_set.add(ord(char))
-        request.sets(hb.SubsetInputSets.LAYOUT_FEATURE_TAG).invert()  # keep every feature
+        features = request.sets(hb.SubsetInputSets.LAYOUT_FEATURE_TAG)
+        features.clear()  # it holds HarfBuzz's default features: inverted as it is, it would drop them
+        features.invert()  # (kerning, ligatures, Arabic's joining forms); cleared first, it keeps every one
         _SUBSETS[key] = hb.subset(hb.Face(hb.Blob(data)), request).blob.data
     return _SUBSETS[key]
 
