@@ -220,6 +220,13 @@ def test_a_subset_font_shapes_text_as_the_whole_font_does(font, text):
     assert shaped[0] == shaped[1]
 
 
+def test_the_characters_a_page_shows_include_its_placeholders():
+    """A search box's placeholder is drawn in the page's font: its characters go into the subset."""
+    from pubkit.fonts import characters
+
+    assert {"搜", "索", "x"} <= characters(['<body><input placeholder="搜索" alt="x"/></body>'])
+
+
 def test_same_inputs_give_the_same_bytes(tmp_path, monkeypatch):
     digests = []
     for run in range(2):

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .theming import Font, Theme
 
 TAG = re.compile(r"<[^>]+>")
-TEXT_ATTRIBUTES = re.compile(r'\s(?:alt|title)="([^"]*)"')
+TEXT_ATTRIBUTES = re.compile(r'\s(?:alt|title|placeholder)="([^"]*)"')  # shown as text, or read out
 
 
 def characters(documents: list[str]) -> frozenset[str]:
