@@ -10,11 +10,13 @@ text (PDF 32000-1, 14.9.4), which pdftotext reads instead of the glyphs. Latin, 
 Chinese text are left as they are.
 
 Right-to-left text (Arabic, Persian, Urdu) needs it most: Nastaliq draws one shape for several
-letters and their dots apart, and Persian ی and ۰ share their glyphs with Arabic ي and ٠, so its
-glyphs' own text reads as nonsense. poppler (pdftotext) places the characters of an /ActualText
-left to right over the span, as the glyphs are drawn, and then orders a right-to-left line
-itself; so such a span's text is given in display order (python-bidi), which it turns back into
-the order written.
+letters and their dots apart, so its glyphs' own text reads as nonsense. poppler (pdftotext)
+places the characters of an /ActualText left to right over the span, as the glyphs are drawn,
+and then orders a right-to-left line itself; so such a span's text is given in display order
+(python-bidi), which it turns back into the order written.
+
+WeasyPrint has no hook for this: its drawing module's ``draw_text`` is wrapped (written against
+WeasyPrint 70; tests/test_scripts.py reads every script back, and fails if the wrap stops working).
 """
 
 from __future__ import annotations
