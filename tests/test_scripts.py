@@ -88,6 +88,8 @@ CHAPTERS = {
 }
 AUTHORS = {"fa": "مریم کاظمی", "ur": "سلمیٰ حداد", "zh-Hant": "林秀雲", "hi": "सुनीता वर्मा", "bn": "অনিতা সেন"}
 SAMPLES = {"ar": "sawt-al-matbaa", "zh-Hans": "gongchang-yexiao"}
+FIRST_CHAPTERS = {"ar": "sawt-al-matbaa/01-al-adad-al-awwal.md", "zh-Hans": "gongchang-yexiao/01-diyige-dongtian.md",
+                  **{tag: f"{tag}.md" for tag in CHAPTERS}}
 LANGUAGES = ["ar", "fa", "ur", "zh-Hans", "zh-Hant", "hi", "bn"]
 RIGHT_TO_LEFT = {"ar", "fa", "ur"}
 BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -123,9 +125,7 @@ def slug(tag: str) -> str:
 def body_words(root: Path, tag: str) -> list[str]:
     """The words of the book's first chapter as written (Markdown marks, notes and quotations
     left out), in their normal form."""
-    source = root / "books/texts" / (f"{tag}.md" if tag in CHAPTERS else f"{slug(tag)}/01-al-adad-al-awwal.md"
-                                     if tag == "ar" else f"{slug(tag)}/01-diyige-dongtian.md")
-    text = source.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
+    text = (root / "books/texts" / FIRST_CHAPTERS[tag]).read_text(encoding="utf-8").split("\n---\n", 1)[-1]
     prose = [line for line in text.splitlines() if line and not line.startswith(("#", ">", "[^", "-", "    "))]
     words = re.findall(r"\w+", re.sub(r"\[\^[^\]]+\]", "", " ".join(prose)))
     return [unicodedata.normalize("NFC", w) for w in words]

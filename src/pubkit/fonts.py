@@ -44,10 +44,12 @@ def characters(documents: list[str]) -> frozenset[str]:
     return frozenset(c for c in seen if c.isprintable() or c == "\u00a0" or unicodedata.category(c) == "Co")
 
 
-# Subsets and character sets are kept per process by the font's content, never its path: a
-# long-lived process (the tests, pubkit serve) must see a font file that was replaced.
+# Subsets are kept per process by the font's content, never its path: a long-lived process (the
+# tests, pubkit serve) must see a font file that was replaced. Character sets are asked for once
+# per character a script font may draw (fonts.for_text), so they are kept by the file's path, size
+# and modification time instead: reading and hashing a 24 MB Chinese face each time took seconds.
 _SUBSETS: dict[tuple[bytes, frozenset[str]], bytes] = {}
-_UNICODES: dict[bytes, frozenset[int]] = {}
+_UNICODES: dict[tuple[Path, int, int], frozenset[int]] = {}
 
 
 def subset_font(path: Path, chars: frozenset[str]) -> bytes:
@@ -70,12 +72,12 @@ def subset_font(path: Path, chars: frozenset[str]) -> bytes:
 
 def covered(path: Path) -> frozenset[int]:
     """The code points a font file has glyphs for."""
-    data = path.read_bytes()
-    key = hashlib.sha256(data).digest()
+    status = path.stat()
+    key = (path, status.st_mtime_ns, status.st_size)
     if key not in _UNICODES:
         import uharfbuzz as hb
 
-        _UNICODES[key] = frozenset(hb.Face(hb.Blob(data)).unicodes)
+        _UNICODES[key] = frozenset(hb.Face(hb.Blob(path.read_bytes())).unicodes)
     return _UNICODES[key]
 
 

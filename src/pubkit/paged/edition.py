@@ -125,7 +125,7 @@ def _join(rendered, pieces: _Pieces, geometry: Geometry, options: PdfOptions, th
                            tuple(font.path for font in theme.fonts) if options.full_fonts else (), options.body_anchor,
                            shift=shift, bound_right=geometry.bound_right)
     except JoinError as exc:
-        return None, 0, list(problems) + [error("H012", f"the print edition cannot be joined from its pieces: {exc}; set "
-                                                        "print: {in_pieces: false} in the theme's theme.yaml",
-                                                Location(f"theme {theme.name}"))]
-    return data, skeleton.pages, list(problems)
+        return None, 0, problems + [error("H012", f"the print edition cannot be joined from its pieces: {exc}; set "
+                                                  "print: {in_pieces: false} in the theme's theme.yaml",
+                                          Location(f"theme {theme.name}"))]
+    return data, skeleton.pages, problems

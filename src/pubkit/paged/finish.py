@@ -49,19 +49,21 @@ def finish_pdf(data: bytes, pages: int, vendor: Vendor, gray: bool, pad: bool = 
             _reverse(pdf)
         elif bound_right:
             _right_to_left(pdf)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
-        return out.getvalue(), len(pdf.pages)
+        return _saved(pdf), len(pdf.pages)
 
 
 def read_right_to_left(data: bytes) -> bytes:
     """A PDF whose viewers show its spreads right to left (a book written right to left)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         _right_to_left(pdf)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
-        return out.getvalue()
+        return _saved(pdf)
+
+
+def _saved(pdf: pikepdf.Pdf) -> bytes:
+    """The same input, the same bytes."""
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+    return out.getvalue()
 
 
 def _right_to_left(pdf: pikepdf.Pdf) -> None:
